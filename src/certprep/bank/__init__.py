@@ -1,0 +1,1 @@
+"""The item bank: blueprints, items, loading, linting and coverage."""

@@ -1,0 +1,261 @@
+"""Meaning checks over a loaded bank: what the schema alone cannot catch.
+
+Each check yields Problems with the file line of the field at fault. Errors fail `certprep lint`;
+warnings are printed but do not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from certprep.bank.blueprint import Blueprint
+from certprep.bank.items import (
+    BLANK, AnyItem, BuildListBody, CaseStudyItem, DropdownBody, MatchingBody, MultipleBody,
+    ProblemSolutionItem, SingleBody, YesNoBody,
+)
+from certprep.bank.loader import Bank, Problem, _display, locate
+from certprep.errors import BankError
+
+LEARN = re.compile(r"^https://learn\.microsoft\.com/")
+SOURCE = re.compile(r"^[\w.-]+/[\w.-]+:\S+\.(md|yml|yaml|ipynb|py|cs)(@[0-9a-f]{7,40})?$")
+NEAR_DUPLICATE = 0.85  # Jaccard similarity of word 3-shingles above which two stems are flagged
+
+
+@dataclass(frozen=True)
+class RetiredName:
+    """A name that must not stand alone: a former name of a renamed service, or a retired service."""
+
+    name: str
+    current: str | None  # None: the service is retired
+    pattern: re.Pattern[str]
+
+
+def load_retired_names(services_file: Path) -> list[RetiredName]:
+    """Former and retired names from the service catalog (`content/services.yaml`)."""
+    if not services_file.is_file():
+        return []
+    try:
+        data = yaml.load(services_file.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise BankError(f"{_display(services_file)}:{mark.line + 1 if mark else 1}: malformed YAML: "
+                        f"{getattr(exc, 'problem', exc)} (quote values that contain a colon)") from exc
+    out = []
+    for svc in data.get("services", []):
+        retired = svc.get("status") == "retired"
+        names = [f["name"] for f in svc.get("former_names", [])] + ([svc["name"]] if retired else [])
+        for name in names:
+            pat = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
+            out.append(RetiredName(name, None if retired else svc["name"], pat))
+    return out
+
+
+def lint_bank(bank: Bank, blueprints: dict[str, Blueprint], retired: list[RetiredName]) -> list[Problem]:
+    known = {sid: bp for bp in blueprints.values() for sid in bp.skills}
+    problems = list(bank.problems)
+    for item in bank.items.values():
+        path = bank.paths[item.id]
+        text = path.read_text(encoding="utf-8")
+        for loc, message, fix, severity in _check_item(item, known, retired):
+            problems.append(Problem(_display(path), locate(text, loc), item.id, message, fix, severity))
+    problems.extend(_near_duplicates(bank))
+    return sorted(problems)
+
+
+Finding = tuple[tuple, str, str, str]  # (location in the file, message, fix, severity)
+
+
+def _check_item(item: AnyItem, known: dict[str, Blueprint], retired: list[RetiredName]) -> Iterator[Finding]:
+    yield from _check_meta(item, known)
+    if isinstance(item, CaseStudyItem):
+        ids = [q.id for q in item.questions]
+        for dup in {i for i in ids if ids.count(i) > 1}:
+            yield ("questions",), f"question id {dup!r} is used twice", "give every question its own id", "error"
+        for n, q in enumerate(item.questions):
+            for sid in q.skills:
+                if sid not in known:
+                    yield ("questions", n, "skills"), f"unknown skill id {sid!r}", _skill_fix(sid, known), "error"
+            for loc, msg, fix, sev in _check_body(q):
+                yield ("questions", n, *loc), f"question {q.id}: {msg}", fix, sev
+        if not 2 <= len(item.questions) <= 6:
+            yield ("questions",), f"a case study has {len(item.questions)} questions", "write 4 to 6", "warning"
+    elif isinstance(item, ProblemSolutionItem):
+        yield from _check_parts(item.solutions, "solutions", "solution")
+    else:
+        yield from _check_body(item)  # type: ignore[arg-type]
+    yield from _check_names(item, retired)
+
+
+def _check_meta(item: AnyItem, known: dict[str, Blueprint]) -> Iterator[Finding]:
+    for sid in item.skills:
+        if sid not in known:
+            yield ("skills",), f"unknown skill id {sid!r}", _skill_fix(sid, known), "error"
+        elif known[sid].skills[sid].retired:
+            yield ("skills",), f"skill {sid!r} is retired from its outline", "tag a current skill", "warning"
+    severity = "error" if item.status != "draft" else "warning"
+    if not item.refs:
+        yield ("refs",), "no refs", "add the learn.microsoft.com URL(s) that prove the key", severity
+    for n, ref in enumerate(item.refs):
+        if not LEARN.match(ref):
+            yield ("refs", n), f"ref {ref!r} is not a learn.microsoft.com URL", "link the Microsoft Learn page", severity
+    if not item.source:
+        yield ("source",), "no source", "add the docs file you checked, as MicrosoftDocs/azure-ai-docs:articles/….md", severity
+    for n, src in enumerate(item.source):
+        if not SOURCE.match(src):
+            yield ("source", n), f"source {src!r} is not `owner/repo:path`", "write it as MicrosoftDocs/azure-ai-docs:articles/….md[@commit]", severity
+    if item.verified is None:
+        yield ("verified",), "no verified date", "add `verified: YYYY-MM-DD`, the day you checked the key", severity
+
+
+def _skill_fix(sid: str, known: dict[str, Blueprint]) -> str:
+    codes = sorted({bp.code for bp in known.values()})
+    exam = next((c for c in codes if sid.startswith(c.replace("-", "") + ".")), "EXAM")
+    return f"use an id that `certprep exams --skills {exam}` lists"
+
+
+def _check_body(body) -> Iterator[Finding]:
+    if isinstance(body, SingleBody):
+        yield from _check_options(body.options, "options")
+        if body.key not in {o.id for o in body.options}:
+            yield ("key",), f"key {body.key!r} names no option", "set key to one of the option ids", "error"
+    elif isinstance(body, MultipleBody):
+        yield from _check_options(body.options, "options")
+        ids = {o.id for o in body.options}
+        for k in body.key:
+            if k not in ids:
+                yield ("key",), f"key {k!r} names no option", "use option ids in key", "error"
+        if len(set(body.key)) != len(body.key):
+            yield ("key",), "key repeats an option", "list each key option once", "error"
+        if body.choose != len(body.key):
+            yield ("choose",), f"choose is {body.choose} but key has {len(body.key)} options", "make choose equal the number of keys", "error"
+        if body.choose >= len(body.options):
+            yield ("choose",), "choose leaves no distractor", "add options or lower choose", "error"
+    elif isinstance(body, MatchingBody):
+        yield from _check_options(body.sources, "sources")
+        yield from _check_options(body.targets, "targets")
+        sources, targets = {s.id for s in body.sources}, {t.id for t in body.targets}
+        for t, s in body.key.items():
+            if t not in targets:
+                yield ("key", t), f"key target {t!r} is not a target", "key maps target ids to source ids", "error"
+            if s not in sources:
+                yield ("key", t), f"key source {s!r} is not a source", "key maps target ids to source ids", "error"
+        for t in sorted(targets - body.key.keys()):
+            yield ("key",), f"target {t!r} has no key", f"add `{t}: <source id>` to key", "error"
+    elif isinstance(body, BuildListBody):
+        yield from _check_options(body.steps, "steps")
+        ids = {s.id for s in body.steps}
+        for k in body.key:
+            if k not in ids:
+                yield ("key",), f"key step {k!r} is not a step", "use step ids in key", "error"
+        if len(set(body.key)) != len(body.key):
+            yield ("key",), "key repeats a step", "list each step once", "error"
+    elif isinstance(body, DropdownBody):
+        used, defined = BLANK.findall(body.template), [b.id for b in body.blanks]
+        for b in sorted(set(used) - set(defined)):
+            yield ("template",), f"blank {{{{{b}}}}} in the template is not defined", f"add a blank with id {b!r}", "error"
+        for b in sorted(set(defined) - set(used)):
+            yield ("blanks",), f"blank {b!r} does not appear in the template", f"write {{{{{b}}}}} where it goes", "error"
+        for n, blank in enumerate(body.blanks):
+            yield from _check_options(blank.options, ("blanks", n, "options"))
+            if blank.key not in {o.id for o in blank.options}:
+                yield ("blanks", n, "key"), f"blank {blank.id}: key {blank.key!r} names no option", "set key to one of its option ids", "error"
+    elif isinstance(body, YesNoBody):
+        yield from _check_parts(body.statements, "statements", "statement")
+
+
+def _check_options(options, field: str | tuple) -> Iterator[Finding]:
+    base = field if isinstance(field, tuple) else (field,)
+    ids = [o.id for o in options]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        yield base, f"option id {dup!r} is used twice", "give every option its own id", "error"
+    for n, o in enumerate(options):
+        if not o.explanation.strip():
+            yield (*base, n), f"{base[-1]} {o.id!r} has no explanation", "add `explanation:` saying why it is right or wrong", "error"
+
+
+def _check_parts(parts, field: str, noun: str) -> Iterator[Finding]:
+    ids = [p.id for p in parts]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        yield (field,), f"{noun} id {dup!r} is used twice", f"give every {noun} its own id", "error"
+    for n, p in enumerate(parts):
+        if not p.explanation.strip():
+            yield (field, n), f"{noun} {p.id!r} has no explanation", "add `explanation:`", "error"
+
+
+def _texts(item: AnyItem) -> Iterator[str]:
+    """Every learner-visible string of an item."""
+    def walk(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if k not in ("id", "type", "skills", "refs", "source", "key", "status", "language", "kind"):
+                    yield from walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                yield from walk(v)
+    yield from walk(item.model_dump(mode="json"))
+
+
+def _check_names(item: AnyItem, retired: list[RetiredName]) -> Iterator[Finding]:
+    for text in _texts(item):
+        for rn in retired:
+            for m in rn.pattern.finditer(text):
+                if rn.current is not None and not _inside_formerly(text, m.start()):
+                    yield (), f"former name {rn.name!r} used", f"say {rn.current!r}, or write “(formerly {rn.name})” after it", "error"
+                    break
+                if rn.current is None and "retire" not in text.lower():
+                    yield (), f"retired service {rn.name!r} named without saying it is retired", "use it only in migration items and say it is retired", "error"
+                    break
+
+
+def _inside_formerly(text: str, pos: int) -> bool:
+    """True when `pos` is inside a parenthesis that starts with 'formerly'."""
+    open_at = text.rfind("(", 0, pos)
+    return open_at != -1 and text.find(")", open_at, pos) == -1 and text[open_at + 1:].lower().startswith("formerly")
+
+
+def _shingles(text: str) -> frozenset[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return frozenset(" ".join(words[i:i + 3]) for i in range(max(1, len(words) - 2)))
+
+
+def _stem_text(item: AnyItem) -> str:
+    """What makes an item's problem: a case study's scenario, a set's scenario and goal."""
+    if isinstance(item, CaseStudyItem):
+        return " ".join(t.content for t in item.scenario)
+    if isinstance(item, ProblemSolutionItem):
+        return f"{item.stem} {item.goal}"
+    return item.stem
+
+
+def _near_duplicates(bank: Bank) -> list[Problem]:
+    """Stems that share most of their word 3-shingles (inverted index, so it stays near-linear)."""
+    stems = {i.id: _shingles(_stem_text(i)) for i in bank.items.values()}
+    stems = {k: v for k, v in stems.items() if len(v) >= 8}
+    index: dict[str, list[str]] = {}
+    for item_id, sh in stems.items():
+        for s in sh:
+            index.setdefault(s, []).append(item_id)
+    out, seen = [], set()
+    for item_id, sh in stems.items():
+        shared: dict[str, int] = {}
+        for s in sh:
+            for other in index[s]:
+                if other != item_id:
+                    shared[other] = shared.get(other, 0) + 1
+        for other, n in shared.items():
+            pair = tuple(sorted((item_id, other)))
+            if pair in seen:
+                continue
+            if n / len(sh | stems[other]) >= NEAR_DUPLICATE:
+                seen.add(pair)
+                a, b = pair
+                out.append(Problem(_display(bank.paths[b]), 1, b, f"stem nearly duplicates {a}",
+                                   "rewrite one of them or retire it", "warning"))
+    return out

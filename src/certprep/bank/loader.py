@@ -1,0 +1,193 @@
+"""Loading the bank: YAML files (one item each) into validated items, and problems with lines.
+
+Parsing takes libyaml's C loader; only a file that fails is composed again, slowly, to find the
+line of the offending field, so a clean bank loads at the speed of parsing.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import TypeAdapter, ValidationError
+
+from certprep.bank.blueprint import Blueprint, load_blueprints
+from certprep.bank.items import ITEM_TYPES as _TYPES
+from certprep.bank.items import AnyItem, Item, question_skills
+from certprep.errors import BankError
+
+ITEM_ADAPTER: TypeAdapter[AnyItem] = TypeAdapter(Item)
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding, printed as `path:line: item-id: problem (how to fix)`."""
+
+    path: str
+    line: int
+    item_id: str
+    message: str
+    fix: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        tag = "" if self.severity == "error" else "warning: "
+        return f"{self.path}:{self.line}: {self.item_id}: {tag}{self.message} ({self.fix})"
+
+
+@dataclass
+class Bank:
+    items: dict[str, AnyItem] = field(default_factory=dict)
+    paths: dict[str, Path] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def live(self) -> list[AnyItem]:
+        return [i for i in self.items.values() if i.status == "live"]
+
+    def for_exam(self, bp: Blueprint, status: str = "live") -> list[AnyItem]:
+        """Items with the given status that count for at least one skill of `bp`."""
+        return [i for i in self.items.values()
+                if i.status == status and any(s in bp.skills for s in i.all_skills())]
+
+    @cached_property
+    def version(self) -> str:
+        """A short hash of every item's content: forms fixed per bank version use it."""
+        import hashlib
+
+        h = hashlib.sha256()
+        for item_id in sorted(self.items):
+            h.update(self.items[item_id].content_hash().encode())
+        return h.hexdigest()[:12]
+
+
+def question_domain(item: AnyItem, part: str | None, bp: Blueprint) -> str | None:
+    """The blueprint domain a question counts toward: that of its first skill in this exam."""
+    for skill in question_skills(item, part):
+        if skill in bp.domain_of_skill:
+            return bp.domain_of_skill[skill].id
+    return None
+
+
+def item_files(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.rglob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+
+
+def load_bank(root: Path) -> Bank:
+    """Parse and validate every item under `root`. Problems are collected, never raised."""
+    bank = Bank()
+    for path in item_files(root):
+        load_file(path, bank)
+    return bank
+
+
+def load_file(path: Path, bank: Bank) -> None:
+    shown = _display(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        bank.problems.append(Problem(shown, 1, path.stem, f"cannot read file: {exc}", "save it as UTF-8 text"))
+        return
+    try:
+        data = yaml.load(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        reason = getattr(exc, "problem", None) or str(exc)
+        bank.problems.append(Problem(shown, line, path.stem, f"malformed YAML: {reason}",
+                                     "fix the indentation or quoting at that line"))
+        return
+    if not isinstance(data, dict):
+        bank.problems.append(Problem(shown, 1, path.stem, "the file does not hold a mapping",
+                                     "an item file is a YAML mapping with id, type, stem, …"))
+        return
+    item_id = str(data.get("id", path.stem))
+    try:
+        item = ITEM_ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        bank.problems.extend(schema_problems(shown, text, item_id, exc))
+        return
+    if item.id in bank.items:
+        first = _display(bank.paths[item.id])
+        bank.problems.append(Problem(shown, locate(text, ("id",)), item.id,
+                                     f"duplicate id, already used by {first}", "give this item a new, unique id"))
+        return
+    bank.items[item.id] = item
+    bank.paths[item.id] = path
+
+
+def schema_problems(shown: str, text: str, item_id: str, exc: ValidationError) -> list[Problem]:
+    out = []
+    for err in exc.errors():
+        loc = _strip_union_tags(err["loc"])
+        where = ".".join(str(p) for p in loc) or "(item)"
+        kind = err["type"]
+        if kind == "missing":
+            msg, fix = f"{where}: required field missing", f"add `{loc[-1]}:`"
+        elif kind == "extra_forbidden":
+            msg, fix = f"{where}: unknown field", "remove it or check its spelling in docs/item-format.md"
+        elif kind == "union_tag_invalid":
+            msg = f"type: unknown item type {err['input']!r}" if isinstance(err.get("input"), str) else f"{where}: {err['msg']}"
+            fix = "use one of " + ", ".join(_TYPES)
+        elif kind == "union_tag_not_found":
+            msg, fix = f"{where}: no `type`", "add `type:` with one of " + ", ".join(_TYPES)
+        else:
+            msg, fix = f"{where}: {err['msg']}", "see docs/item-format.md for this field"
+        out.append(Problem(shown, locate(text, loc), item_id, msg, fix))
+    return out
+
+
+def locate(text: str, loc: tuple) -> int:
+    """1-based line of the node at `loc` (keys and list indexes); the nearest parent if absent."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return 1
+    line = node.start_mark.line + 1 if node is not None else 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
+            if match is None:
+                return line
+            line = match[0].start_mark.line + 1
+            node = match[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _strip_union_tags(loc: tuple) -> tuple:
+    """Drop pydantic's union branch names (`single`, `CaseSingle`, …) from an error location."""
+    return tuple(p for p in loc if not (isinstance(p, str) and (p in _TYPES or p.startswith("Case"))))
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def content_root() -> Path:
+    """The bank shipped with certprep: the repo's `content/`, or the copy inside the wheel."""
+    if env := os.environ.get("CERTPREP_CONTENT"):
+        return Path(env)
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here.parent.parent / "content", here / "_content"):
+        if (candidate / "exams").is_dir():
+            return candidate
+    raise BankError("cannot find the bundled content folder; set CERTPREP_CONTENT to a folder with exams/ and items/")
+
+
+def load_exams(root: Path | None = None) -> dict[str, Blueprint]:
+    return load_blueprints((root or content_root()) / "exams")

@@ -1,0 +1,396 @@
+"""The `certprep` command: a thin adapter over the core. Heavy imports happen inside commands
+so that `certprep --help` stays fast."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+
+class Context:
+    """What every command may need, built lazily from the global options."""
+
+    def __init__(self, db: str | None, content: Path | None) -> None:
+        self.db, self.content_dir = db, content
+        self._bank = self._exams = self._store = None
+
+    @property
+    def content(self) -> Path:
+        from certprep.bank.loader import content_root
+
+        return self.content_dir or content_root()
+
+    def exams(self):
+        if self._exams is None:
+            from certprep.bank.loader import load_exams
+
+            self._exams = load_exams(self.content)
+        return self._exams
+
+    def exam(self, code: str):
+        from certprep.errors import UnknownChoice
+
+        exams = self.exams()
+        if code.lower() not in exams:
+            raise UnknownChoice("exam", code, sorted(exams))
+        return exams[code.lower()]
+
+    def bank(self):
+        """The bank, refusing to serve it while it has lint errors."""
+        if self._bank is None:
+            from certprep.bank.loader import load_bank
+            from certprep.errors import BankError
+
+            self._bank = load_bank(self.content / "items")
+            if self._bank.problems:
+                listing = "\n".join(str(p) for p in self._bank.problems[:20])
+                raise BankError(f"the bank has errors; run `certprep lint`:\n{listing}")
+        return self._bank
+
+    def attempts(self):
+        from certprep.engine.attempts import Attempts
+        from certprep.store.db import Store, sqlite_url
+
+        if self._store is None:
+            url = None
+            if self.db:
+                url = self.db if "://" in self.db else sqlite_url(Path(self.db).expanduser().resolve())
+            self._store = Store(url)
+        return Attempts(self._store, self.exams())
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+class CertprepGroup(click.Group):
+    """Turns the core's typed errors into `Error: …` and exit 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from certprep.errors import CertprepError
+
+        try:
+            return super().invoke(ctx)
+        except CertprepError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=CertprepGroup)
+@click.option("--db", envvar="CERTPREP_DB", metavar="PATH|URL",
+              help="Database file or SQLAlchemy URL (default: CERTPREP_DATABASE_URL, else certprep.db in your data folder).")
+@click.option("--content", type=click.Path(file_okay=False, path_type=Path), envvar="CERTPREP_CONTENT",
+              help="Content folder with exams/ and items/ (default: the bundled bank).")
+@click.version_option(package_name="certprep")
+@click.pass_context
+def main(ctx: click.Context, db: str | None, content: Path | None) -> None:
+    """certprep: exam preparation for Azure AI engineers (AI-102, AI-103)."""
+    ctx.obj = Context(db, content)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                      help="text for people, json for scripts.")
+EXAM = click.option("--exam", "exam_code", required=True, metavar="EXAM", help="Exam code, e.g. ai-102 or ai-103.")
+ANSWERS = click.option("--answers", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                       help="Answer the form from a JSON file instead of the terminal (docs/answers-file.md).")
+PRINT_FORM = click.option("--print-form", is_flag=True,
+                          help="Print the form's questions (no keys) as JSON and stop, to prepare an answers file.")
+
+
+# ---- bank commands
+
+
+@main.command()
+@click.option("--skills", "skills_of", metavar="EXAM", help="List every skill id of this exam.")
+@FORMAT
+@pass_ctx
+def exams(c: Context, skills_of: str | None, fmt: str) -> None:
+    """List the exams, or one exam's skill ids."""
+    console = _console()
+    if skills_of:
+        bp = c.exam(skills_of)
+        rows = [{"id": s.id, "domain": d.id, "group": g.name, "name": s.name}
+                for d in bp.domains for g in d.skill_groups for s in g.skills]
+        if fmt == "json":
+            click.echo(json.dumps(rows, indent=2))
+            return
+        from rich.table import Table
+
+        table = Table(title=f"{bp.exam} skills ({bp.outline.version})")
+        for col in ("id", "skill"):
+            table.add_column(col)
+        for r in rows:
+            table.add_row(r["id"], r["name"])
+        console.print(table)
+        return
+    data = [{"code": bp.code, "exam": bp.exam, "title": bp.title, "status": bp.status.state,
+             "retired_on": str(bp.status.retired_on or ""), "successor": bp.status.successor,
+             "minutes": bp.duration_minutes, "questions": f"{bp.questions.min}-{bp.questions.max}",
+             "passing": bp.passing.scaled, "outline": str(bp.outline.date),
+             "domains": [{"id": d.id, "name": d.name, "weight": f"{d.weight_min}-{d.weight_max}%"} for d in bp.domains]}
+            for bp in c.exams().values()]
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2))
+        return
+    from rich.table import Table
+
+    for e in data:
+        table = Table(title=f"{e['exam']}: {e['title']}", title_justify="left")
+        table.add_column("domain")
+        table.add_column("weight", justify="right")
+        for d in e["domains"]:
+            table.add_row(d["name"], d["weight"])
+        console.print(table)
+        status = e["status"] + (f" on {e['retired_on']}; successor {e['successor'].upper()}" if e["retired_on"] else "")
+        console.print(f"  {e['minutes']} minutes · {e['questions']} questions · pass at {e['passing']} · "
+                      f"outline {e['outline']} · {status}\n")
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@pass_ctx
+def lint(c: Context, path: Path | None) -> None:
+    """Check items for schema and meaning errors; exit 1 on any error."""
+    from certprep.bank.lint import lint_bank, load_retired_names
+    from certprep.bank.loader import load_bank
+
+    root = path or c.content
+    items_root = root / "items" if (root / "items").is_dir() else root
+    problems = lint_bank(load_bank(items_root), c.exams(), load_retired_names(c.content / "services.yaml"))
+    for p in problems:
+        click.echo(str(p))
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    n_files = len(list(items_root.rglob("*.yaml"))) if items_root.is_dir() else 1
+    click.echo(f"{n_files} files checked: {errors} errors, {warnings} warnings", err=True)
+    sys.exit(1 if errors else 0)
+
+
+@main.command()
+@EXAM
+@click.option("--min", "minimum", type=int, default=3, show_default=True, help="Flag skills with fewer live items.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@pass_ctx
+def coverage(c: Context, exam_code: str, minimum: int, fmt: str) -> None:
+    """Live items per skill, domain and type, and the skills below --min."""
+    from certprep.bank.coverage import coverage as compute
+
+    report = compute(c.bank(), c.exam(exam_code), minimum)
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2))
+        return
+    from rich.table import Table
+
+    console = _console()
+    table = Table(title=f"{report['exam']}: {report['items']} live items")
+    for col in ("domain", "weight", "items"):
+        table.add_column(col)
+    for d in report["domains"]:
+        table.add_row(f"{d['id']} {d['name']}", f"{d['weight_min']}-{d['weight_max']}%", str(d["items"]))
+    console.print(table)
+    console.print("types: " + ", ".join(f"{t} {n}" for t, n in report["types"].items()))
+    low = [s for s in report["skills"] if s["items"] < minimum]
+    console.print(f"{len(low)} of {len(report['skills'])} skills have fewer than {minimum} live items:")
+    for s in low:
+        console.print(f"  {s['id']:<14} {s['items']}  {s['name']}")
+
+
+# ---- taking forms
+
+
+def _take(c: Context, form, fmt: str, answers: Path | None, print_form: bool, feedback: str = "end") -> None:
+    from certprep import answers as answers_file
+
+    bank = c.bank()
+    if print_form:
+        click.echo(json.dumps(answers_file.describe_form(form, bank), indent=2))
+        return
+    attempts = c.attempts()
+    if answers is not None:
+        responses = answers_file.read(answers, form, bank)
+        attempt_id = attempts.start(form, bank, feedback=feedback)
+        result = answers_file.apply(attempts, attempt_id, form, responses)
+        _print_result(c, attempt_id, result, fmt)
+        return
+    attempt_id = attempts.start(form, bank, feedback=feedback)
+    _interactive(c, attempt_id, fmt)
+
+
+def _interactive(c: Context, attempt_id: int, fmt: str) -> None:
+    from certprep.terminal import Session
+
+    attempts = c.attempts()
+    console = _console()
+    stdin = click.get_text_stream("stdin")
+    view = Session(attempts, attempt_id, console, lambda: stdin.readline() or None).run()
+    if not view.open:
+        _print_result(c, attempt_id, view.result, fmt)
+
+
+def _print_result(c: Context, attempt_id: int, result: dict, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps({"attempt": attempt_id, **result}, indent=2))
+        return
+    from certprep.terminal import render_report
+
+    console = _console()
+    console.print(render_report(result, f"Attempt {attempt_id}"))
+    console.print(f"Review it with: certprep review {attempt_id}")
+
+
+@main.command()
+@EXAM
+@ANSWERS
+@PRINT_FORM
+@FORMAT
+@pass_ctx
+def diagnostic(c: Context, exam_code: str, answers: Path | None, print_form: bool, fmt: str) -> None:
+    """The free 35-question diagnostic: the same form for everyone on a bank version."""
+    from certprep.engine.forms import diagnostic_form
+
+    _take(c, diagnostic_form(c.bank(), c.exam(exam_code)), fmt, answers, print_form)
+
+
+@main.command()
+@EXAM
+@click.option("--questions", type=int, help="Number of questions (default: the blueprint's, 50).")
+@click.option("--seed", type=int, help="Seed for a reproducible form.")
+@ANSWERS
+@PRINT_FORM
+@FORMAT
+@pass_ctx
+def exam(c: Context, exam_code: str, questions: int | None, seed: int | None, answers: Path | None,
+         print_form: bool, fmt: str) -> None:
+    """A timed exam simulation: sections that lock, flags, a review screen, scaled score."""
+    from certprep.engine.forms import exam_form
+
+    _take(c, exam_form(c.bank(), c.exam(exam_code), questions, seed), fmt, answers, print_form)
+
+
+@main.command()
+@EXAM
+@click.option("--domain", "domains", multiple=True, help="Domain id (repeatable), e.g. ai102.6.")
+@click.option("--skill", "skills", multiple=True, help="Skill id (repeatable).")
+@click.option("--type", "types", multiple=True, help="Item type (repeatable), e.g. dropdown.")
+@click.option("--count", type=int, default=10, show_default=True, help="Number of items.")
+@click.option("--unseen", is_flag=True, help="Only items you have never been shown.")
+@click.option("--missed", type=int, metavar="N", help="Only items you missed in your last N finished attempts.")
+@click.option("--flagged", is_flag=True, help="Only items you flagged.")
+@click.option("--feedback", type=click.Choice(["now", "end"]), default="now", show_default=True,
+              help="Show the key and explanations after each answer, or at the end.")
+@click.option("--minutes", type=int, help="Optional time limit.")
+@click.option("--seed", type=int, help="Seed for a reproducible selection.")
+@ANSWERS
+@PRINT_FORM
+@FORMAT
+@pass_ctx
+def practice(c: Context, exam_code: str, domains, skills, types, count: int, unseen: bool, missed: int | None,
+             flagged: bool, feedback: str, minutes: int | None, seed: int | None, answers: Path | None,
+             print_form: bool, fmt: str) -> None:
+    """Practice by domain, skill, item type and history."""
+    from certprep.engine.forms import practice_form
+
+    bp = c.exam(exam_code)
+    only: set[str] | None = None
+    if unseen or missed is not None or flagged:
+        attempts, bank = c.attempts(), c.bank()
+        only = set(bank.items)
+        if unseen:
+            only -= attempts.seen_items(bp.code)
+        if missed is not None:
+            only &= attempts.missed_items(bp.code, missed)
+        if flagged:
+            only &= attempts.flagged_items(bp.code)
+    form = practice_form(c.bank(), bp, domains=list(domains), skills=list(skills), types=list(types),
+                         count=count, only=only, seed=seed, minutes=minutes)
+    _take(c, form, fmt, answers, print_form, feedback)
+
+
+@main.command()
+@click.argument("attempt_id", required=False, type=int)
+@FORMAT
+@pass_ctx
+def resume(c: Context, attempt_id: int | None, fmt: str) -> None:
+    """Go on with an unfinished attempt (the latest one if no id is given)."""
+    from certprep.errors import UnknownChoice
+    from certprep.terminal import Session
+
+    attempts = c.attempts()
+    if attempt_id is None:
+        attempt_id = attempts.latest_open()
+        if attempt_id is None:
+            raise UnknownChoice("open attempt", "(latest)", [])
+    view = attempts.get(attempt_id)
+    if not view.open:
+        click.echo(f"Attempt {attempt_id} is {view.status}; see `certprep review {attempt_id}`.")
+        _print_result(c, attempt_id, view.result, fmt)
+        return
+    console = _console()
+    console.print(f"Resuming attempt {attempt_id} ({view.exam}, {view.mode}).")
+    Session(attempts, attempt_id, console, lambda: None).review_screen(view)
+    _interactive(c, attempt_id, fmt)
+
+
+@main.command()
+@click.option("--exam", "exam_code", help="Only this exam.")
+@FORMAT
+@pass_ctx
+def history(c: Context, exam_code: str | None, fmt: str) -> None:
+    """Your attempts, newest last, with their scores."""
+    attempts = c.attempts().list(c.exam(exam_code).code if exam_code else None)
+    rows = [{"attempt": a.id, "exam": a.exam, "mode": a.mode, "status": a.status,
+             "started_at": a.started_at.isoformat(), "questions": len(a.questions),
+             "answered": sum(q.answered for q in a.questions),
+             **({"scaled_score": a.result["scaled_score"], "passed": a.result["passed"],
+                 "domains": a.result["domains"]} if a.result else {})} for a in attempts]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table(title="Attempts")
+    for col in ("#", "exam", "mode", "started", "status", "answered", "score"):
+        table.add_column(col)
+    for r in rows:
+        score = f"{r['scaled_score']} {'pass' if r['passed'] else 'fail'}" if "scaled_score" in r else ""
+        table.add_row(str(r["attempt"]), r["exam"], r["mode"], r["started_at"][:16].replace("T", " "), r["status"],
+                      f"{r['answered']}/{r['questions']}", score)
+    _console().print(table)
+
+
+@main.command()
+@click.argument("attempt_id", type=int)
+@FORMAT
+@pass_ctx
+def review(c: Context, attempt_id: int, fmt: str) -> None:
+    """Every item of an attempt with your answer, the key, every explanation and the refs."""
+    from rich.markdown import Markdown
+    from rich.text import Text
+
+    from certprep.terminal import explanations, render_body, render_report, show_response
+
+    view = c.attempts().get(attempt_id)
+    if view.open:
+        from certprep.errors import AttemptError
+
+        raise AttemptError(f"attempt {attempt_id} is still open; finish it first (certprep resume {attempt_id}) "
+                           "so that keys are never shown mid-attempt")
+    if fmt == "json":
+        click.echo(json.dumps({"attempt": view.id, "result": view.result, "questions": [
+            {"key": q.key, "response": q.response, "points": q.points, "max_points": q.max_points,
+             "flagged": q.flagged, "refs": q.item.refs} for q in view.questions]}, indent=2))
+        return
+    console = _console()
+    console.print(render_report(view.result, f"Attempt {attempt_id}"))
+    for i, q in enumerate(view.questions, 1):
+        console.rule(f"{i}. {q.key} · {q.points}/{q.max_points} points" + (" · ⚑" if q.flagged else ""))
+        console.print(render_body(q.body))
+        console.print(Text(f"Your answer: {show_response(q.body, q.response)}", style="bold"))
+        console.print(explanations(q.body))
+        console.print(Markdown("Learn more: " + " · ".join(q.item.refs)))

@@ -1,0 +1,1 @@
+"""The exam engine: forms, attempts (sections, flags, timer) and scoring."""

@@ -1,0 +1,318 @@
+"""Attempts: start, answer, flag, move, finish sections, submit, resume; every step committed.
+
+Rules an attempt enforces:
+- only the current section can be answered or browsed; finished sections are locked;
+- in a section without revisits (problem–solution sets) an answer is final;
+- the deadline is stored when the attempt starts; an answer after it is refused, and an
+  expired attempt is scored with what was given whenever it is next touched;
+- the items are read back from the snapshots taken at the start, never from today's bank.
+
+Every operation opens its own transaction, so a process killed at any moment leaves every
+answer given before it on disk. Time comes from an injectable clock (UTC).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from certprep.bank.blueprint import Blueprint
+from certprep.bank.items import AnyItem, split_question_key
+from certprep.bank.loader import ITEM_ADAPTER, Bank
+from certprep.engine.forms import Form, Section
+from certprep.engine.scoring import body_of, normalize, points, score
+from certprep.errors import AttemptClosed, AttemptError, InvalidResponse, SectionLocked, UnknownChoice
+from certprep.store.db import Store
+from certprep.store.models import Attempt, AttemptQuestion, ItemVersion
+
+Clock = Callable[[], dt.datetime]
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands datetimes back naive; every stored time is UTC."""
+    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
+
+
+# A snapshot never changes for a given hash, so parsed items can be shared by every attempt.
+_SNAPSHOTS: dict[str, AnyItem] = {}
+
+
+@dataclass
+class QuestionState:
+    key: str
+    item: AnyItem
+    part: str | None
+    section: int
+    position: int
+    response: object | None
+    flagged: bool
+    points: int | None
+    max_points: int
+
+    @property
+    def body(self):
+        return body_of(self.item, self.part)
+
+    @property
+    def answered(self) -> bool:
+        return self.response is not None
+
+
+@dataclass
+class AttemptView:
+    id: int
+    exam: str
+    mode: str
+    status: str
+    feedback: str
+    started_at: dt.datetime
+    deadline: dt.datetime | None
+    finished_at: dt.datetime | None
+    section: int
+    position: int
+    form: Form
+    questions: list[QuestionState]
+    result: dict | None
+
+    @property
+    def open(self) -> bool:
+        return self.status == "open"
+
+    def section_questions(self, index: int | None = None) -> list[QuestionState]:
+        index = self.section if index is None else index
+        return [q for q in self.questions if q.section == index]
+
+    def current(self) -> QuestionState | None:
+        qs = self.section_questions()
+        return qs[min(self.position, len(qs) - 1)] if qs else None
+
+    def current_section(self) -> Section:
+        return self.form.sections[min(self.section, len(self.form.sections) - 1)]
+
+    def remaining(self, now: dt.datetime) -> dt.timedelta | None:
+        return None if self.deadline is None else max(self.deadline - now, dt.timedelta(0))
+
+    def question(self, key: str) -> QuestionState:
+        for q in self.questions:
+            if q.key == key:
+                return q
+        raise UnknownChoice("question", key, [q.key for q in self.questions])
+
+
+@dataclass
+class Feedback:
+    """What a practice attempt with feedback "now" shows right after an answer."""
+
+    points: int
+    max_points: int
+
+
+class Attempts:
+    """The attempt service for one user over one store."""
+
+    def __init__(self, store: Store, blueprints: dict[str, Blueprint], *, user: str = "local",
+                 clock: Clock = utcnow) -> None:
+        self.store, self.blueprints, self.user, self.clock = store, blueprints, user, clock
+
+    # ---- starting
+
+    def start(self, form: Form, bank: Bank, *, feedback: str = "end") -> int:
+        if feedback not in ("now", "end"):
+            raise UnknownChoice("feedback", feedback, ["now", "end"])
+        if not form.keys():
+            raise AttemptError("the form has no questions")
+        now = self.clock()
+        with self.store.session.begin() as s:
+            hashes: dict[str, str] = {}
+            for item_id in form.item_ids():
+                item = bank.items[item_id]
+                h = hashes[item_id] = item.content_hash()
+                if s.get(ItemVersion, h) is None:
+                    s.add(ItemVersion(hash=h, item_id=item_id, body=item.model_dump(mode="json")))
+            s.flush()
+            attempt = Attempt(user_id=self.user, exam=form.exam, mode=form.mode, form=form.to_dict(),
+                              feedback=feedback, status="open", started_at=now, section=0, position=0,
+                              deadline=now + dt.timedelta(minutes=form.minutes) if form.minutes else None)
+            position = 0
+            for index, section in enumerate(form.sections):
+                for key in section.questions:
+                    item_id, part = split_question_key(key)
+                    attempt.questions.append(AttemptQuestion(
+                        key=key, position=position, section=index, item_hash=hashes[item_id], flagged=False,
+                        max_points=body_of(bank.items[item_id], part).max_points()))
+                    position += 1
+            s.add(attempt)
+            s.flush()
+            return attempt.id
+
+    # ---- reading
+
+    def get(self, attempt_id: int) -> AttemptView:
+        with self.store.session.begin() as s:
+            return self._view(s, self._touch(s, attempt_id))
+
+    def list(self, exam: str | None = None) -> list[AttemptView]:
+        with self.store.session.begin() as s:
+            q = select(Attempt.id).where(Attempt.user_id == self.user).order_by(Attempt.id)
+            if exam:
+                q = q.where(Attempt.exam == exam)
+            return [self._view(s, self._touch(s, i)) for i in s.scalars(q).all()]
+
+    def latest_open(self, exam: str | None = None) -> int | None:
+        open_ = [a.id for a in self.list(exam) if a.open]
+        return open_[-1] if open_ else None
+
+    # ---- acting
+
+    def answer(self, attempt_id: int, key: str, response: object) -> Feedback | None:
+        with self.store.session.begin() as s:
+            attempt = self._open(s, attempt_id)
+            row = self._current_row(s, attempt, key)
+            form = Form.from_dict(attempt.form)
+            if row.response is not None and not form.sections[row.section].revisit:
+                raise AttemptError(f"{key}: answers in this section are final and cannot be changed")
+            item = self._item(s, row.item_hash)
+            _, part = split_question_key(key)
+            body = body_of(item, part)
+            canonical = normalize(body, response)
+            row.response, row.answered_at = canonical, self.clock()
+            if attempt.mode == "practice" and attempt.feedback == "now":
+                row.points = points(body, canonical)
+                return Feedback(row.points, row.max_points)
+            return None
+
+    def flag(self, attempt_id: int, key: str, flagged: bool = True) -> None:
+        with self.store.session.begin() as s:
+            self._current_row(s, self._open(s, attempt_id), key).flagged = flagged
+
+    def goto(self, attempt_id: int, position: int) -> None:
+        """Move to question `position` (0-based) of the current section."""
+        with self.store.session.begin() as s:
+            attempt = self._open(s, attempt_id)
+            rows = [q for q in attempt.questions if q.section == attempt.section]
+            if not 0 <= position < len(rows):
+                raise AttemptError(f"this section has questions 1 to {len(rows)}, not {position + 1}")
+            revisit = Form.from_dict(attempt.form).sections[attempt.section].revisit
+            if not revisit and position != attempt.position and rows[position].response is not None:
+                raise AttemptError("answered questions in this section cannot be revisited")
+            attempt.position = position
+
+    def finish_section(self, attempt_id: int) -> AttemptView:
+        """Lock the current section and move to the next; finishing the last one submits."""
+        with self.store.session.begin() as s:
+            attempt = self._open(s, attempt_id)
+            if attempt.section + 1 >= len(attempt.form["sections"]):
+                self._finalise(s, attempt, "finished")
+            else:
+                attempt.section += 1
+                attempt.position = 0
+            return self._view(s, attempt)
+
+    def submit(self, attempt_id: int) -> dict:
+        with self.store.session.begin() as s:
+            attempt = self._open(s, attempt_id)
+            self._finalise(s, attempt, "finished")
+            return attempt.result  # type: ignore[return-value]
+
+    # ---- history for practice filters
+
+    def seen_items(self, exam: str) -> set[str]:
+        return {split_question_key(r.key)[0] for a in self._finished(exam) for r in a.questions}
+
+    def missed_items(self, exam: str, last: int) -> set[str]:
+        recent = self._finished(exam)[-last:] if last > 0 else []
+        return {split_question_key(r.key)[0] for a in recent for r in a.questions
+                if (r.points or 0) < r.max_points}
+
+    def flagged_items(self, exam: str) -> set[str]:
+        with self.store.session.begin() as s:
+            q = (select(AttemptQuestion.key).join(Attempt)
+                 .where(Attempt.user_id == self.user, Attempt.exam == exam, AttemptQuestion.flagged))
+            return {split_question_key(k)[0] for k in s.scalars(q).all()}
+
+    # ---- internals
+
+    def _finished(self, exam: str) -> list[Attempt]:
+        with self.store.session.begin() as s:
+            q = (select(Attempt).where(Attempt.user_id == self.user, Attempt.exam == exam,
+                                       Attempt.status != "open").order_by(Attempt.id))
+            attempts = list(s.scalars(q).all())
+            for a in attempts:
+                _ = a.questions  # load before the session closes
+            return attempts
+
+    def _load(self, s: Session, attempt_id: int) -> Attempt:
+        attempt = s.get(Attempt, attempt_id)
+        if attempt is None or attempt.user_id != self.user:
+            mine = s.scalars(select(Attempt.id).where(Attempt.user_id == self.user).order_by(Attempt.id)).all()
+            raise UnknownChoice("attempt", attempt_id, mine)
+        return attempt
+
+    def _touch(self, s: Session, attempt_id: int) -> Attempt:
+        """Load an attempt and finalise it if its time ran out while nobody looked."""
+        attempt = self._load(s, attempt_id)
+        deadline = _utc(attempt.deadline)
+        if attempt.status == "open" and deadline is not None and self.clock() >= deadline:
+            self._finalise(s, attempt, "expired")
+        return attempt
+
+    def _open(self, s: Session, attempt_id: int) -> Attempt:
+        attempt = self._touch(s, attempt_id)
+        if attempt.status == "expired":
+            raise AttemptClosed(f"attempt {attempt_id}: time is up; it was scored with the answers given before the deadline")
+        if attempt.status != "open":
+            raise AttemptClosed(f"attempt {attempt_id} is already finished")
+        return attempt
+
+    def _current_row(self, s: Session, attempt: Attempt, key: str) -> AttemptQuestion:
+        row = next((q for q in attempt.questions if q.key == key), None)
+        if row is None:
+            raise UnknownChoice("question", key, [q.key for q in attempt.questions])
+        if row.section < attempt.section:
+            raise SectionLocked(f"{key}: section {row.section + 1} is finished and locked")
+        if row.section > attempt.section:
+            raise SectionLocked(f"{key}: finish section {attempt.section + 1} before section {row.section + 1}")
+        return row
+
+    def _item(self, s: Session, hash_: str) -> AnyItem:
+        if hash_ not in _SNAPSHOTS:
+            _SNAPSHOTS[hash_] = ITEM_ADAPTER.validate_python(s.get(ItemVersion, hash_).body)
+        return _SNAPSHOTS[hash_]
+
+    def _finalise(self, s: Session, attempt: Attempt, status: str) -> None:
+        bp = self.blueprints.get(attempt.exam)
+        if bp is None:
+            raise UnknownChoice("exam", attempt.exam, list(self.blueprints))
+        questions, responses = [], {}
+        for row in attempt.questions:
+            _, part = split_question_key(row.key)
+            item = self._item(s, row.item_hash)
+            questions.append((row.key, item, part))
+            if row.response is not None:
+                responses[row.key] = row.response
+        report = score(questions, responses, bp)
+        for row, result in zip(attempt.questions, report.questions):
+            row.points = result.points
+        attempt.status, attempt.finished_at = status, self.clock()
+        attempt.result = report.to_dict()
+
+    def _view(self, s: Session, attempt: Attempt) -> AttemptView:
+        states = []
+        for row in attempt.questions:
+            _, part = split_question_key(row.key)
+            states.append(QuestionState(row.key, self._item(s, row.item_hash), part, row.section, row.position,
+                                        row.response, row.flagged, row.points, row.max_points))
+        return AttemptView(attempt.id, attempt.exam, attempt.mode, attempt.status, attempt.feedback,
+                           _utc(attempt.started_at), _utc(attempt.deadline), _utc(attempt.finished_at),
+                           attempt.section, attempt.position, Form.from_dict(attempt.form), states, attempt.result)
+
+
+__all__ = ["Attempts", "AttemptView", "QuestionState", "Feedback", "InvalidResponse", "utcnow"]

@@ -1,0 +1,216 @@
+"""Forms: which questions an attempt delivers, in which sections.
+
+- Exam simulation: N questions (blueprint default 50) whose counts per domain fall inside the
+  blueprint's weight ranges; a problem–solution set and a case study each as a section of its
+  own after the main section.
+- Diagnostic: one fixed form per exam and bank version (its seed comes from both), standalone
+  items only, weighted by the blueprint.
+- Practice: items filtered by domain, skill, type and history, in a random order.
+
+All randomness comes from a `random.Random(seed)`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+from certprep.bank.blueprint import Blueprint
+from certprep.bank.items import ITEM_TYPES, AnyItem, CaseStudyItem, ProblemSolutionItem, question_key
+from certprep.bank.loader import Bank, question_domain
+from certprep.errors import FormError, UnknownChoice
+
+SectionKind = Literal["questions", "problem_solution", "case_study"]
+Mode = Literal["exam", "diagnostic", "practice"]
+
+
+@dataclass
+class Section:
+    kind: SectionKind
+    title: str
+    questions: list[str]
+    revisit: bool = True  # False: an answered question is final and cannot be revisited
+
+
+@dataclass
+class Form:
+    exam: str
+    mode: Mode
+    sections: list[Section]
+    seed: int
+    bank_version: str
+    minutes: int | None = None
+    meta: dict = field(default_factory=dict)
+
+    def keys(self) -> list[str]:
+        return [k for s in self.sections for k in s.questions]
+
+    def item_ids(self) -> list[str]:
+        return list(dict.fromkeys(k.partition("/")[0] for k in self.keys()))
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Form:
+        return cls(**{**data, "sections": [Section(**s) for s in data["sections"]]})
+
+
+def keys_of(item: AnyItem) -> list[str]:
+    return [question_key(item.id, part) for part, _ in item.parts()]
+
+
+def _domains_of(item: AnyItem, bp: Blueprint) -> dict[str, int]:
+    """Questions the item adds to each domain of `bp`."""
+    out: dict[str, int] = {}
+    for part, _ in item.parts():
+        d = question_domain(item, part, bp)
+        if d:
+            out[d] = out.get(d, 0) + 1
+    return out
+
+
+def domain_ranges(bp: Blueprint, n: int) -> dict[str, tuple[int, int]]:
+    """Whole-question bounds per domain: ceil(min% × n) … floor(max% × n)."""
+    return {d.id: (-(-d.weight_min * n // 100), d.weight_max * n // 100) for d in bp.domains}
+
+
+def _quotas(bp: Blueprint, n: int, rng: random.Random, supply: dict[str, int], floor: dict[str, int]) -> dict[str, int]:
+    ranges = domain_ranges(bp, n)
+    lo = {d: max(a, floor.get(d, 0)) for d, (a, _) in ranges.items()}
+    hi = {d: min(b, supply.get(d, 0)) for d, (_, b) in ranges.items()}
+    short = [d for d in lo if hi[d] < lo[d]]
+    if short:
+        detail = "; ".join(f"{d} needs at least {lo[d]}, the bank has {supply.get(d, 0)}" for d in short)
+        raise FormError(f"not enough live {bp.code} questions for a {n}-question form: {detail} "
+                        "(write more items for those domains, or ask for fewer questions)")
+    if sum(lo.values()) > n or sum(hi.values()) < n:
+        raise FormError(f"the {bp.code} weight ranges cannot add up to {n} questions with this bank "
+                        f"(between {sum(lo.values())} and {sum(hi.values())} fit)")
+    quota = dict(lo)
+    for _ in range(n - sum(lo.values())):
+        open_ = [d for d in quota if quota[d] < hi[d]]
+        d = rng.choices(open_, weights=[hi[x] - quota[x] for x in open_])[0]
+        quota[d] += 1
+    return quota
+
+
+def _standalone(items: list[AnyItem]) -> list[AnyItem]:
+    return [i for i in items if not isinstance(i, (CaseStudyItem, ProblemSolutionItem))]
+
+
+def _fill(bp: Blueprint, pool: list[AnyItem], need: dict[str, int], rng: random.Random) -> list[AnyItem]:
+    by_domain: dict[str, list[AnyItem]] = {}
+    for item in sorted(pool, key=lambda i: i.id):
+        d = question_domain(item, None, bp)
+        if d:
+            by_domain.setdefault(d, []).append(item)
+    chosen: list[AnyItem] = []
+    for d, k in need.items():
+        chosen += rng.sample(by_domain.get(d, []), k)
+    rng.shuffle(chosen)
+    return chosen
+
+
+def exam_form(bank: Bank, bp: Blueprint, n: int | None = None, seed: int | None = None,
+              case_studies: int = 1, problem_sets: int = 1) -> Form:
+    n = n or bp.questions.default
+    if not bp.questions.min <= n <= bp.questions.max:
+        raise FormError(f"{bp.code} exams have {bp.questions.min} to {bp.questions.max} questions, not {n}")
+    seed = random.randrange(2**31) if seed is None else seed
+    rng = random.Random(seed)
+    items = sorted(bank.for_exam(bp), key=lambda i: i.id)
+    standalone = _standalone(items)
+    supply: dict[str, int] = {}
+    for item in standalone:
+        d = question_domain(item, None, bp)
+        if d:
+            supply[d] = supply.get(d, 0) + 1
+    ranges = domain_ranges(bp, n)
+    units: list[AnyItem] = []
+    used = {d: 0 for d in ranges}
+    for kind, wanted in ((ProblemSolutionItem, problem_sets), (CaseStudyItem, case_studies)):
+        candidates = [i for i in items if isinstance(i, kind)]
+        rng.shuffle(candidates)
+        for item in candidates:
+            if wanted == 0:
+                break
+            adds = _domains_of(item, bp)
+            if all(used[d] + k <= ranges[d][1] for d, k in adds.items()) and sum(adds.values()) == len(item.parts()):
+                units.append(item)
+                wanted -= 1
+                for d, k in adds.items():
+                    used[d] += k
+    total_supply = {d: supply.get(d, 0) + used[d] for d in ranges}
+    quota = _quotas(bp, n, rng, total_supply, used)
+    main = _fill(bp, standalone, {d: quota[d] - used[d] for d in quota}, rng)
+    sections = [Section("questions", "Questions", [i.id for i in main])]
+    for item in units:
+        if isinstance(item, ProblemSolutionItem):
+            sections.append(Section("problem_solution", "Problem and solutions", keys_of(item), revisit=False))
+        else:
+            sections.append(Section("case_study", f"Case study: {item.title}", keys_of(item)))
+    return Form(bp.code, "exam", sections, seed, bank.version, minutes=bp.duration_minutes,
+                meta={"domain_counts": quota})
+
+
+def diagnostic_seed(bank: Bank, bp: Blueprint) -> int:
+    return int(hashlib.sha256(f"{bp.code}:{bank.version}".encode()).hexdigest()[:8], 16)
+
+
+def diagnostic_form(bank: Bank, bp: Blueprint) -> Form:
+    """The same 35 questions for every learner of a given bank version."""
+    n, seed = bp.diagnostic.questions, diagnostic_seed(bank, bp)
+    rng = random.Random(seed)
+    standalone = _standalone(sorted(bank.for_exam(bp), key=lambda i: i.id))
+    supply: dict[str, int] = {}
+    for item in standalone:
+        d = question_domain(item, None, bp)
+        if d:
+            supply[d] = supply.get(d, 0) + 1
+    quota = _quotas(bp, n, rng, supply, {})
+    chosen = _fill(bp, standalone, quota, rng)
+    return Form(bp.code, "diagnostic", [Section("questions", "Diagnostic", [i.id for i in chosen])], seed,
+                bank.version, minutes=None, meta={"domain_counts": quota})
+
+
+def practice_form(bank: Bank, bp: Blueprint, *, domains: list[str] = (), skills: list[str] = (),
+                  types: list[str] = (), count: int = 10, only: set[str] | None = None,
+                  seed: int | None = None, minutes: int | None = None) -> Form:
+    """Up to `count` items matching every filter given; `only` limits to those item ids (history)."""
+    for d in domains:
+        bp.domain(d)
+    for s in skills:
+        if s not in bp.skills:
+            raise UnknownChoice("skill", s, list(bp.skills))
+    for t in types:
+        if t not in ITEM_TYPES:
+            raise UnknownChoice("item type", t, ITEM_TYPES)
+    seed = random.randrange(2**31) if seed is None else seed
+    rng = random.Random(seed)
+    pool = []
+    for item in sorted(bank.for_exam(bp), key=lambda i: i.id):
+        tested = [s for s in item.all_skills() if s in bp.skills]
+        if domains and not any(bp.domain_of_skill[s].id in domains for s in tested):
+            continue
+        if skills and not set(skills) & set(tested):
+            continue
+        if types and item.type not in types:
+            continue
+        if only is not None and item.id not in only:
+            continue
+        pool.append(item)
+    if not pool:
+        raise FormError("no live items match those filters; widen them (fewer filters, other domains or types)")
+    chosen = rng.sample(pool, min(count, len(pool)))
+    main = [i for i in chosen if not isinstance(i, (CaseStudyItem, ProblemSolutionItem))]
+    sections = [Section("questions", "Practice", [i.id for i in main])] if main else []
+    for item in chosen:
+        if isinstance(item, ProblemSolutionItem):
+            sections.append(Section("problem_solution", "Problem and solutions", keys_of(item), revisit=False))
+        elif isinstance(item, CaseStudyItem):
+            sections.append(Section("case_study", f"Case study: {item.title}", keys_of(item)))
+    return Form(bp.code, "practice", sections, seed, bank.version, minutes=minutes,
+                meta={"filters": {"domains": list(domains), "skills": list(skills), "types": list(types)}})

@@ -1,0 +1,11 @@
+"""Alembic environment: certprep runs migrations itself, on the connection it opened."""
+
+from alembic import context
+
+from certprep.store.models import Base
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, target_metadata=Base.metadata,
+                  render_as_batch=connection.dialect.name == "sqlite")
+with context.begin_transaction():
+    context.run_migrations()

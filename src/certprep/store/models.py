@@ -1,0 +1,56 @@
+"""Tables. Every answer is a row updated and committed when it is given."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ItemVersion(Base):
+    """An item exactly as an attempt showed it, so later bank edits never rewrite history."""
+
+    __tablename__ = "item_versions"
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(80), index=True)
+    body: Mapped[dict] = mapped_column(JSON)
+
+
+class Attempt(Base):
+    __tablename__ = "attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(64), index=True, default="local")
+    exam: Mapped[str] = mapped_column(String(32))
+    mode: Mapped[str] = mapped_column(String(16))
+    form: Mapped[dict] = mapped_column(JSON)
+    feedback: Mapped[str] = mapped_column(String(8), default="end")  # "now": after each answer
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open, finished, expired
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    deadline: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    section: Mapped[int] = mapped_column(Integer, default=0)  # sections before it are locked
+    position: Mapped[int] = mapped_column(Integer, default=0)  # index within the section
+    result: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    questions: Mapped[list[AttemptQuestion]] = relationship(
+        back_populates="attempt", order_by="AttemptQuestion.position", cascade="all, delete-orphan")
+
+
+class AttemptQuestion(Base):
+    __tablename__ = "attempt_questions"
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    section: Mapped[int] = mapped_column(Integer)
+    item_hash: Mapped[str] = mapped_column(ForeignKey("item_versions.hash"))
+    response: Mapped[object | None] = mapped_column(JSON, nullable=True)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    points: Mapped[int | None] = mapped_column(Integer, nullable=True)  # set when scored
+    max_points: Mapped[int] = mapped_column(Integer, default=1)
+    attempt: Mapped[Attempt] = relationship(back_populates="questions")
+
