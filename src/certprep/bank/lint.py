@@ -6,6 +6,7 @@ warnings are printed but do not.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from certprep.errors import BankError
 
 LEARN = re.compile(r"^https://learn\.microsoft\.com/")
 SOURCE = re.compile(r"^[\w.-]+/[\w.-]+:\S+\.(md|yml|yaml|ipynb|py|cs)(@[0-9a-f]{7,40})?$")
-NEAR_DUPLICATE = 0.85  # Jaccard similarity of word 3-shingles above which two stems are flagged
+NEAR_DUPLICATE = 0.85  # word-sequence similarity (difflib ratio) above which two stems are flagged
 
 
 @dataclass(frozen=True)
@@ -234,8 +235,14 @@ def _stem_text(item: AnyItem) -> str:
     return item.stem
 
 
+def _similarity(bank: Bank, a: str, b: str) -> float:
+    words = [re.findall(r"[a-z0-9]+", _stem_text(bank.items[x]).lower()) for x in (a, b)]
+    return difflib.SequenceMatcher(None, *words, autojunk=False).ratio()
+
+
 def _near_duplicates(bank: Bank) -> list[Problem]:
-    """Stems that share most of their word 3-shingles (inverted index, so it stays near-linear)."""
+    """Stems whose word sequences nearly match. Candidates come from shared word 3-shingles
+    (an inverted index keeps it near-linear); difflib confirms them."""
     stems = {i.id: _shingles(_stem_text(i)) for i in bank.items.values()}
     stems = {k: v for k, v in stems.items() if len(v) >= 8}
     index: dict[str, list[str]] = {}
@@ -253,7 +260,7 @@ def _near_duplicates(bank: Bank) -> list[Problem]:
             pair = tuple(sorted((item_id, other)))
             if pair in seen:
                 continue
-            if n / len(sh | stems[other]) >= NEAR_DUPLICATE:
+            if n / len(sh | stems[other]) >= 0.5 and _similarity(bank, item_id, other) >= NEAR_DUPLICATE:
                 seen.add(pair)
                 a, b = pair
                 out.append(Problem(_display(bank.paths[b]), 1, b, f"stem nearly duplicates {a}",

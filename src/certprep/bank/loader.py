@@ -98,9 +98,10 @@ def load_file(path: Path, bank: Bank) -> None:
     try:
         data = yaml.load(text, Loader=yaml.CSafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # The construct that is left open (a quote, a bracket) starts where the fix is needed.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        reason = getattr(exc, "problem", None) or str(exc)
+        reason = " ".join(filter(None, (getattr(exc, "problem", None), getattr(exc, "context", None)))) or str(exc)
         bank.problems.append(Problem(shown, line, path.stem, f"malformed YAML: {reason}",
                                      "fix the indentation or quoting at that line"))
         return
@@ -134,8 +135,9 @@ def schema_problems(shown: str, text: str, item_id: str, exc: ValidationError) -
         elif kind == "extra_forbidden":
             msg, fix = f"{where}: unknown field", "remove it or check its spelling in docs/item-format.md"
         elif kind == "union_tag_invalid":
-            msg = f"type: unknown item type {err['input']!r}" if isinstance(err.get("input"), str) else f"{where}: {err['msg']}"
-            fix = "use one of " + ", ".join(_TYPES)
+            loc = (*loc, "type")
+            msg, fix = f"{where}.type: unknown item type {err['ctx']['tag']!r}".removeprefix("(item)."), \
+                "use one of " + ", ".join(_TYPES)
         elif kind == "union_tag_not_found":
             msg, fix = f"{where}: no `type`", "add `type:` with one of " + ", ".join(_TYPES)
         else:

@@ -8,6 +8,7 @@ statement or solution. No penalty for guessing. The scaled score is an estimate 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from certprep.bank.blueprint import Blueprint
@@ -120,8 +121,10 @@ def scaled_score(fraction: float, cut: float, scaled_cut: int = 700) -> int:
     """
     fraction = min(max(fraction, 0.0), 1.0)
     if fraction <= cut:
-        return round(1 + (scaled_cut - 1) * fraction / cut)
-    return round(scaled_cut + (1000 - scaled_cut) * (fraction - cut) / (1 - cut))
+        value = 1 + (scaled_cut - 1) * fraction / cut
+    else:
+        value = scaled_cut + (1000 - scaled_cut) * (fraction - cut) / (1 - cut)
+    return math.floor(value + 0.5)  # half up, not Python's half-to-even
 
 
 @dataclass
@@ -156,6 +159,7 @@ class Report:
     skills: dict[str, Tally]
     questions: list[QuestionResult]
     weakest: list[str] = field(default_factory=list)
+    passing: int = 700
     domain_names: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -165,7 +169,7 @@ class Report:
             "max_points": self.max,
             "percent": Tally(self.points, self.max).percent,
             "scaled_score": self.scaled,
-            "passing_score": 700,
+            "passing_score": self.passing,
             "passed": self.passed,
             "domains": [{"id": d, "name": self.domain_names.get(d, d), "points": t.points, "max_points": t.max,
                          "percent": t.percent} for d, t in self.domains.items()],
@@ -203,4 +207,4 @@ def score(questions: list[tuple[str, AnyItem, str | None]], responses: dict[str,
     tested = {d: t for d, t in domains.items() if t.max}
     weakest = [] if passed else sorted(tested, key=lambda d: (tested[d].percent, d))[:3]
     return Report(bp.code, total.points, total.max, scaled, passed, tested, skills, results, weakest,
-                  {d.id: d.name for d in bp.domains})
+                  bp.passing.scaled, {d.id: d.name for d in bp.domains})

@@ -1,0 +1,150 @@
+"""Attempts: sections lock, sets cannot be revisited, the deadline holds with a fixed clock,
+items are read from snapshots, and one user never reaches another's attempt."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from certprep.engine.attempts import Attempts
+from certprep.engine.forms import Form, Section, practice_form
+from certprep.errors import AttemptClosed, AttemptError, InvalidResponse, SectionLocked, UnknownChoice
+
+from .conftest import bank_of
+
+
+def form_of(sections, minutes=None, mode="exam"):
+    return Form("ai-102", mode, sections, seed=1, bank_version="test", minutes=minutes)
+
+
+MAIN = Section("questions", "Questions", ["docintel-invoice-prebuilt", "search-filter-sort-attributes"])
+PS = Section("problem_solution", "Problem", ["keyless-app-access-ps/mi", "keyless-app-access-ps/kv"], revisit=False)
+CASE = Section("case_study", "Case", ["case-contoso-claims/q1", "case-contoso-claims/q2"])
+
+
+def test_answer_change_flag_and_move_within_a_section(attempts, doc_bank):
+    aid = attempts.start(form_of([MAIN, CASE]), doc_bank)
+    attempts.answer(aid, "docintel-invoice-prebuilt", "B")
+    attempts.answer(aid, "docintel-invoice-prebuilt", "A")  # changed
+    attempts.flag(aid, "search-filter-sort-attributes")
+    attempts.goto(aid, 1)
+    view = attempts.get(aid)
+    assert view.question("docintel-invoice-prebuilt").response == "A"
+    assert view.question("search-filter-sort-attributes").flagged
+    assert view.current().key == "search-filter-sort-attributes"
+    with pytest.raises(AttemptError, match="questions 1 to 2"):
+        attempts.goto(aid, 5)
+
+
+def test_a_finished_section_locks_and_later_sections_wait(attempts, doc_bank):
+    aid = attempts.start(form_of([MAIN, CASE]), doc_bank)
+    with pytest.raises(SectionLocked, match="finish section 1"):
+        attempts.answer(aid, "case-contoso-claims/q1", "A")
+    attempts.finish_section(aid)
+    with pytest.raises(SectionLocked, match="locked"):
+        attempts.answer(aid, "docintel-invoice-prebuilt", "A")
+    with pytest.raises(SectionLocked):
+        attempts.flag(aid, "docintel-invoice-prebuilt")
+    attempts.answer(aid, "case-contoso-claims/q1", "A")
+    view = attempts.finish_section(aid)
+    assert view.status == "finished"
+    assert view.result["points"] == 1 and view.result["max_points"] == 1 + 2 + 1 + 2
+
+
+def test_problem_solution_answers_are_final(attempts, doc_bank):
+    aid = attempts.start(form_of([PS]), doc_bank)
+    attempts.answer(aid, "keyless-app-access-ps/mi", "yes")
+    with pytest.raises(AttemptError, match="final"):
+        attempts.answer(aid, "keyless-app-access-ps/mi", "no")
+    attempts.goto(aid, 1)
+    with pytest.raises(AttemptError, match="cannot be revisited"):
+        attempts.goto(aid, 0)
+
+
+def test_invalid_responses_are_refused_and_not_stored(attempts, doc_bank):
+    aid = attempts.start(form_of([MAIN]), doc_bank)
+    with pytest.raises(InvalidResponse):
+        attempts.answer(aid, "docintel-invoice-prebuilt", "Z")
+    with pytest.raises(UnknownChoice, match="unknown question"):
+        attempts.answer(aid, "no-such-item", "A")
+    assert attempts.get(aid).question("docintel-invoice-prebuilt").response is None
+
+
+def test_deadline_refuses_late_answers_and_finalises_when_touched(store, exams, clock, doc_bank):
+    attempts = Attempts(store, exams, clock=clock)
+    started = clock()
+    aid = attempts.start(form_of([MAIN], minutes=100), doc_bank)
+    assert attempts.get(aid).deadline == started + dt.timedelta(minutes=100)
+    clock.advance(minutes=99, seconds=59)
+    attempts.answer(aid, "docintel-invoice-prebuilt", "A")
+    assert attempts.get(aid).remaining(clock()).total_seconds() == 1
+    clock.advance(seconds=1)
+    with pytest.raises(AttemptClosed, match="time is up"):
+        attempts.answer(aid, "search-filter-sort-attributes", ["A", "B"])
+    # A fresh service (a restart) sees it expired and scored with the answer given in time.
+    view = Attempts(store, exams, clock=clock).get(aid)
+    assert view.status == "expired"
+    assert view.result["points"] == 1
+    assert view.question("search-filter-sort-attributes").response is None
+
+
+def test_expired_attempt_is_finalised_when_listed(store, exams, clock, doc_bank):
+    attempts = Attempts(store, exams, clock=clock)
+    aid = attempts.start(form_of([MAIN], minutes=1), doc_bank)
+    clock.advance(hours=5)
+    assert [a.status for a in attempts.list()] == ["expired"]
+    assert attempts.latest_open() is None
+    with pytest.raises(AttemptClosed):
+        attempts.finish_section(aid)
+
+
+def test_history_keeps_the_item_as_it_was_shown(attempts, doc_bank):
+    aid = attempts.start(form_of([MAIN]), doc_bank)
+    attempts.answer(aid, "docintel-invoice-prebuilt", "A")
+    # The bank changes after the attempt started: the key moves to B.
+    data = doc_bank.items["docintel-invoice-prebuilt"].model_dump(mode="json")
+    data["key"] = "B"
+    edited = bank_of([data])
+    assert edited.items["docintel-invoice-prebuilt"].content_hash() != doc_bank.items["docintel-invoice-prebuilt"].content_hash()
+    view = attempts.submit(aid)
+    assert view["points"] == 1  # scored against the version the learner saw
+    assert attempts.get(aid).question("docintel-invoice-prebuilt").item.key == "A"
+
+
+def test_one_user_never_reaches_another_users_attempt(store, exams, clock, doc_bank):
+    alice = Attempts(store, exams, user="alice", clock=clock)
+    bob = Attempts(store, exams, user="bob", clock=clock)
+    aid = alice.start(form_of([MAIN]), doc_bank)
+    for action in (lambda: bob.get(aid), lambda: bob.answer(aid, "docintel-invoice-prebuilt", "A"),
+                   lambda: bob.flag(aid, "docintel-invoice-prebuilt"), lambda: bob.submit(aid)):
+        with pytest.raises(UnknownChoice, match="unknown attempt"):
+            action()
+    assert bob.list() == []
+    assert alice.get(aid).question("docintel-invoice-prebuilt").response is None
+
+
+def test_practice_feedback_now_returns_points_at_once(attempts, doc_bank, exams):
+    form = practice_form(doc_bank, exams["ai-102"], types=["single"], count=1, seed=1)
+    aid = attempts.start(form, doc_bank, feedback="now")
+    fb = attempts.answer(aid, "docintel-invoice-prebuilt", "A")
+    assert (fb.points, fb.max_points) == (1, 1)
+    exam_id = attempts.start(form_of([MAIN]), doc_bank)
+    assert attempts.answer(exam_id, "docintel-invoice-prebuilt", "A") is None  # exams say nothing
+
+
+def test_history_filters_seen_missed_flagged(attempts, doc_bank):
+    aid = attempts.start(form_of([MAIN]), doc_bank)
+    attempts.answer(aid, "docintel-invoice-prebuilt", "A")
+    attempts.answer(aid, "search-filter-sort-attributes", ["A", "C"])  # partly wrong
+    attempts.flag(aid, "docintel-invoice-prebuilt")
+    attempts.submit(aid)
+    assert attempts.seen_items("ai-102") == {"docintel-invoice-prebuilt", "search-filter-sort-attributes"}
+    assert attempts.missed_items("ai-102", 1) == {"search-filter-sort-attributes"}
+    assert attempts.flagged_items("ai-102") == {"docintel-invoice-prebuilt"}
+    later = attempts.start(form_of([MAIN]), doc_bank)
+    attempts.answer(later, "docintel-invoice-prebuilt", "A")
+    attempts.answer(later, "search-filter-sort-attributes", ["A", "B"])
+    attempts.submit(later)
+    assert attempts.missed_items("ai-102", 1) == set()
+    assert attempts.missed_items("ai-102", 2) == {"search-filter-sort-attributes"}
