@@ -227,7 +227,7 @@ def _interactive(c: Context, attempt_id: int, fmt: str) -> None:
 
     attempts = c.attempts()
     console = _console()
-    stdin = click.get_text_stream("stdin")
+    stdin = sys.stdin
     view = Session(attempts, attempt_id, console, lambda: stdin.readline() or None).run()
     if not view.open:
         _print_result(c, attempt_id, view.result, fmt)

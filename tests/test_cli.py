@@ -1,0 +1,175 @@
+"""The CLI end to end with CliRunner: real content folders, real SQLite files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from certprep.bank.synthetic import synthetic_items
+from certprep.cli import main
+
+from .conftest import CONTENT, write_items
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(main, [str(a) for a in args], input=input)
+
+
+@pytest.fixture
+def synthetic_content(tmp_path, exams) -> Path:
+    """Real blueprints, 400 synthetic single/multiple/yes_no items tagged for both exams."""
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT / "exams", root / "exams")
+    shutil.copy(CONTENT / "services.yaml", root / "services.yaml")
+    items = synthetic_items(400, exams["ai-102"], seed=3, types=("single", "multiple", "yes_no"))
+    more = synthetic_items(300, exams["ai-103"], seed=4, types=("single",))
+    for i, item in enumerate(more):
+        item["id"] = f"synthetic-b{i:05d}"
+    write_items(root / "items", items + more)
+    return root
+
+
+@pytest.fixture
+def cli(synthetic_content, tmp_path):
+    db = tmp_path / "cli.db"
+
+    def invoke(*args, input=None):
+        return run("--content", synthetic_content, "--db", db, *args, input=input)
+    return invoke
+
+
+def test_help_lists_every_command():
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in ("exams", "diagnostic", "practice", "exam", "resume", "history", "review", "lint", "coverage"):
+        assert command in result.output
+
+
+def test_exams_show_status_and_skills():
+    data = json.loads(run("exams", "--format", "json").output)
+    by_code = {e["code"]: e for e in data}
+    assert by_code["ai-102"]["status"] == "retired" and by_code["ai-102"]["successor"] == "ai-103"
+    assert by_code["ai-103"]["minutes"] == 120 and len(by_code["ai-103"]["domains"]) == 5
+    skills = json.loads(run("exams", "--skills", "ai-103", "--format", "json").output)
+    assert len(skills) == 64 and skills[0]["id"] == "ai103.1.1.1"
+    text = " ".join(run("exams").output.split())  # Rich wraps at the terminal width
+    assert "retired on 2026-06-30; successor AI-103" in text
+
+
+@pytest.mark.parametrize("args", [["coverage", "--exam", "ai-999"], ["diagnostic", "--exam", "AI-999"],
+                                  ["exams", "--skills", "az-900"]])
+def test_unknown_exam_lists_the_valid_choices(args):
+    result = run(*args)
+    assert result.exit_code == 1
+    assert "Error: unknown exam" in result.output and "valid choices: ai-102, ai-103" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("exam, domains, skills", [("ai-102", 6, 106), ("ai-103", 5, 64)])
+def test_coverage_json_shape_on_the_bundled_bank(exam, domains, skills):
+    result = run("coverage", "--exam", exam, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["exam"] == exam and isinstance(data["items"], int)
+    assert len(data["domains"]) == domains and len(data["skills"]) == skills
+    assert set(data["skills"][0]) == {"id", "domain", "name", "items"}
+    assert set(data["domains"][0]) == {"id", "name", "weight_min", "weight_max", "items"}
+    assert set(data["types"]) == {"single", "multiple", "matching", "build_list", "dropdown", "yes_no",
+                                  "problem_solution", "case_study"}
+    assert sum(data["types"].values()) == data["items"]
+
+
+def test_diagnostic_from_an_answers_file_prints_a_scored_report(cli, tmp_path):
+    form = json.loads(cli("diagnostic", "--exam", "ai-102", "--print-form").output)
+    questions = [q for s in form["sections"] for q in s["questions"]]
+    assert len(questions) == 35
+    assert '"key"' not in json.dumps([{k: v for k, v in q.items() if k != "key"} for q in questions])
+    assert "explanation" not in json.dumps(form)
+    answers = {}
+    for q in questions:
+        answers[q["key"]] = {"single": "A", "multiple": ["A", "B"],
+                             "yes_no": {s["id"]: "yes" for s in q.get("statements", [])}}[q["type"]]
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"answers": answers}))
+    result = cli("diagnostic", "--exam", "ai-102", "--answers", path, "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert 1 <= report["scaled_score"] <= 1000 and report["passing_score"] == 700
+    assert len(report["domains"]) == 6 and sum(d["max_points"] for d in report["domains"]) == report["max_points"]
+    assert report["passed"] == (report["scaled_score"] >= 700)
+    history = json.loads(cli("history", "--format", "json").output)
+    assert [(h["mode"], h["status"], h["answered"]) for h in history] == [("diagnostic", "finished", 35)]
+    # The same diagnostic again: the same questions.
+    again = json.loads(cli("diagnostic", "--exam", "ai-102", "--print-form").output)
+    assert [q["key"] for s in again["sections"] for q in s["questions"]] == [q["key"] for q in questions]
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{not json", "not valid JSON"),
+    ('{"answers": {"nope": "A"}}', "answers.nope: not a question of this form"),
+    ('{"answers": []}', 'expected {"answers"'),
+])
+def test_bad_answers_files_name_the_file_and_the_fault(cli, tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    result = cli("diagnostic", "--exam", "ai-102", "--answers", path)
+    assert result.exit_code == 1
+    assert str(path) in result.output and message in result.output
+    assert json.loads(cli("history", "--format", "json").output) == []  # nothing half-started
+
+
+def test_an_invalid_answer_in_the_file_is_refused_before_starting(cli, tmp_path):
+    form = json.loads(cli("practice", "--exam", "ai-102", "--type", "single", "--count", "2", "--seed", "1",
+                          "--print-form").output)
+    key = form["sections"][0]["questions"][0]["key"]
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({"answers": {key: "Z"}}))
+    result = cli("practice", "--exam", "ai-102", "--type", "single", "--count", "2", "--seed", "1", "--answers", path)
+    assert result.exit_code == 1 and f"answers.{key}: unknown option 'Z'" in result.output
+
+
+def test_interactive_practice_with_feedback_flag_quit_resume_and_review(cli):
+    args = ("practice", "--exam", "ai-102", "--type", "single", "--count", "3", "--seed", "2")
+    form = json.loads(cli(*args, "--print-form").output)
+    keys = [q["key"] for q in form["sections"][0]["questions"]]
+    out = cli(*args, input="B\nf\nq\n").output
+    assert "Correct" in out or "0 of 1 points" in out  # feedback now shows at once
+    assert "Saved. Resume with: certprep resume 1" in out
+    resumed = cli("resume", input="r\nq\n").output
+    assert "Resuming attempt 1" in resumed
+    assert keys[0] in resumed and keys[1] in resumed
+    lines = [line for line in resumed.splitlines() if keys[0] in line]
+    assert "yes" in lines[0] and lines[0].rstrip(" │").endswith("B")
+    refused = cli("review", "1")
+    assert refused.exit_code == 1 and "still open" in refused.output
+    done = cli("resume", "1", input="A\nA\ne\ny\n").output
+    assert "Attempt 1:" in done and "/ 1000" in done
+    review = cli("review", "1")
+    assert review.exit_code == 0
+    assert "Why option A is right or wrong." in review.output and "learn.microsoft.com" in review.output
+    data = json.loads(cli("review", "1", "--format", "json").output)
+    assert [q["response"] for q in data["questions"]] == ["B", "A", "A"]
+    assert [q["flagged"] for q in data["questions"]] == [False, True, False]
+
+
+def test_unknown_attempt_lists_the_users_attempts(cli):
+    result = cli("review", "42")
+    assert result.exit_code == 1 and "unknown attempt 42; valid choices: (none)" in result.output
+
+
+def test_a_bank_with_errors_is_not_served(synthetic_content, tmp_path):
+    (synthetic_content / "items" / "broken.yaml").write_text("id: broken\ntype: single\n")
+    result = run("--content", synthetic_content, "--db", tmp_path / "x.db", "diagnostic", "--exam", "ai-102")
+    assert result.exit_code == 1 and "run `certprep lint`" in result.output and "broken.yaml" in result.output
+
+
+def test_a_database_that_is_not_one_gets_a_clear_error(cli, tmp_path):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("hello")
+    result = run("--db", bad, "history")
+    assert result.exit_code == 1 and "is not a SQLite database" in result.output and "Traceback" not in result.output
+    assert bad.read_text() == "hello"
