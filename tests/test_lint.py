@@ -21,7 +21,8 @@ def lint(path: Path, exams):
 
 
 @pytest.mark.parametrize("name, line, message, fix", [
-    ("malformed-yaml", 4, "malformed YAML", "fix the indentation or quoting"),
+    ("malformed-yaml", 4, "malformed YAML", "fix the indentation, quoting"),
+    ("duplicate-key", 13, "duplicate mapping key", "repeated key"),
     ("unknown-type", 2, "type: unknown item type 'hotspot'", "use one of single, multiple"),
     ("missing-stem", 1, "stem: required field missing", "add `stem:`"),
     ("unknown-skill", 13, "unknown skill id 'ai102.9.9.9'", "certprep exams --skills ai-102"),

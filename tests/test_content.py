@@ -1,0 +1,45 @@
+"""The bundled bank: it lints clean, both exams can be sat from it, and the fast YAML parser
+reads every file exactly as PyYAML does once validated."""
+
+from __future__ import annotations
+
+import yaml
+import pytest
+
+from certprep.bank.lint import lint_bank, load_retired_names
+from certprep.bank.loader import ITEM_ADAPTER, item_files, load_bank
+from certprep.engine.forms import diagnostic_form, exam_form
+
+from .conftest import CONTENT
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return load_bank(CONTENT / "items")
+
+
+def test_the_bundled_bank_lints_without_errors_or_warnings(bank, exams):
+    assert lint_bank(bank, exams, load_retired_names(CONTENT / "services.yaml")) == []
+
+
+def test_the_fast_parser_agrees_with_pyyaml_on_every_item(bank):
+    for path in item_files(CONTENT / "items"):
+        reference = ITEM_ADAPTER.validate_python(yaml.safe_load(path.read_text(encoding="utf-8")))
+        assert bank.items[reference.id].content_hash() == reference.content_hash(), path
+
+
+@pytest.mark.parametrize("exam", ["ai-102", "ai-103"])
+def test_both_exams_can_be_sat_from_the_bundled_bank(bank, exams, exam):
+    assert len(diagnostic_form(bank, exams[exam]).keys()) == 35
+    for seed in range(5):
+        assert len(exam_form(bank, exams[exam], seed=seed).keys()) == 50
+
+
+def test_starter_content_covers_every_type_and_every_ai102_domain(bank, exams):
+    live = bank.live()
+    assert {i.type for i in live} == {"single", "multiple", "matching", "build_list", "dropdown", "yes_no",
+                                      "problem_solution", "case_study"}
+    bp = exams["ai-102"]
+    domains = {bp.domain_of_skill[s].id for i in live for s in i.all_skills() if s in bp.skills}
+    assert domains == {d.id for d in bp.domains}
+    assert len(live) >= 40
