@@ -4,7 +4,8 @@ Input conventions: single `B`; multiple `A C`; matching `A=2 B=1` (targets lette
 numbered); build list `3 1 4` (step numbers in order); drop-downs one prompt per blank;
 Yes/No one `y`/`n` per statement (`y n y`); solutions `y` or `n`.
 Commands at any prompt: Enter or `n` next, `p` previous, `g N` go to, `f` flag, `r` review
-screen, `e` end section, `t` hide/show timer, `q` save and quit, `?` help.
+screen, `s` the case study's scenario again, `e` end section, `t` hide/show timer, `q` save and
+quit, `?` help.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from certprep.engine.attempts import Attempts, AttemptView, QuestionState
 from certprep.errors import AttemptClosed, AttemptError, CertprepError
 
 LETTERS = string.ascii_uppercase
-HELP = ("Enter/n next · p previous · g N go to · f flag · r review · e end section · "
-        "t timer · q save and quit")
+HELP = ("Enter/n next · p previous · g N go to · f flag · r review · s case scenario · "
+        "e end section · t timer · q save and quit")
 
 
 # ---- rendering a question
@@ -112,21 +113,6 @@ def show_response(body, response) -> str:
     if isinstance(body, SolutionBody):
         return "y" if response else "n"
     return str(response)
-
-
-def key_of(body) -> object:
-    """The key in the same shape as a response."""
-    if isinstance(body, SingleBody):
-        return body.key
-    if isinstance(body, (MultipleBody, BuildListBody, MatchingBody)):
-        return body.key
-    if isinstance(body, DropdownBody):
-        return {b.id: b.key for b in body.blanks}
-    if isinstance(body, YesNoBody):
-        return {s.id: s.key for s in body.statements}
-    if isinstance(body, SolutionBody):
-        return body.solution.key
-    return None
 
 
 def explanations(body) -> Table:
@@ -287,6 +273,8 @@ class Session:
                 self.attempts.flag(self.id, q.key, not q.flagged)
             elif line == "r":
                 self.review_screen(view)
+            elif line == "s" and isinstance(q.item, CaseStudyItem):
+                self.console.print(case_scenario(q.item))
             elif line == "t":
                 self.show_timer = not self.show_timer
             elif line == "?":
