@@ -126,12 +126,7 @@ def _check_body(body) -> Iterator[Finding]:
             yield ("key",), f"key {body.key!r} names no option", "set key to one of the option ids", "error"
     elif isinstance(body, MultipleBody):
         yield from _check_options(body.options, "options")
-        ids = {o.id for o in body.options}
-        for k in body.key:
-            if k not in ids:
-                yield ("key",), f"key {k!r} names no option", "use option ids in key", "error"
-        if len(set(body.key)) != len(body.key):
-            yield ("key",), "key repeats an option", "list each key option once", "error"
+        yield from _check_key_list(body.key, body.options, "option")
         if body.choose != len(body.key):
             yield ("choose",), f"choose is {body.choose} but key has {len(body.key)} options", "make choose equal the number of keys", "error"
         if body.choose >= len(body.options):
@@ -149,12 +144,7 @@ def _check_body(body) -> Iterator[Finding]:
             yield ("key",), f"target {t!r} has no key", f"add `{t}: <source id>` to key", "error"
     elif isinstance(body, BuildListBody):
         yield from _check_options(body.steps, "steps")
-        ids = {s.id for s in body.steps}
-        for k in body.key:
-            if k not in ids:
-                yield ("key",), f"key step {k!r} is not a step", "use step ids in key", "error"
-        if len(set(body.key)) != len(body.key):
-            yield ("key",), "key repeats a step", "list each step once", "error"
+        yield from _check_key_list(body.key, body.steps, "step")
     elif isinstance(body, DropdownBody):
         used, defined = BLANK.findall(body.template), [b.id for b in body.blanks]
         for b in sorted(set(used) - set(defined)):
@@ -167,6 +157,15 @@ def _check_body(body) -> Iterator[Finding]:
                 yield ("blanks", n, "key"), f"blank {blank.id}: key {blank.key!r} names no option", "set key to one of its option ids", "error"
     elif isinstance(body, YesNoBody):
         yield from _check_parts(body.statements, "statements", "statement")
+
+
+def _check_key_list(key: list[str], choices, noun: str) -> Iterator[Finding]:
+    ids = {c.id for c in choices}
+    for k in key:
+        if k not in ids:
+            yield ("key",), f"key {k!r} names no {noun}", f"use {noun} ids in key", "error"
+    if len(set(key)) != len(key):
+        yield ("key",), f"key lists the same {noun} twice", f"list each {noun} once", "error"
 
 
 def _check_options(options, field: str | tuple) -> Iterator[Finding]:
