@@ -173,3 +173,14 @@ def test_a_database_that_is_not_one_gets_a_clear_error(cli, tmp_path):
     result = run("--db", bad, "history")
     assert result.exit_code == 1 and "is not a SQLite database" in result.output and "Traceback" not in result.output
     assert bad.read_text() == "hello"
+
+
+def test_services_answers_by_former_name_and_lists_choices_otherwise():
+    result = run("services", "Form Recognizer")
+    assert result.exit_code == 0 and "Document Intelligence" in result.output
+    data = json.loads(run("services", "form recognizer", "--format", "json").output)
+    assert [s["name"] for s in data] == ["Document Intelligence"]
+    retired = json.loads(run("services", "LUIS", "--format", "json").output)
+    assert retired[0]["status"] == "retired"
+    missing = run("services", "no such thing")
+    assert missing.exit_code == 1 and "unknown service" in missing.output and "Azure AI Search" in missing.output

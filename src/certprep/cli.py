@@ -201,6 +201,52 @@ def coverage(c: Context, exam_code: str, minimum: int, fmt: str) -> None:
         console.print(f"  {s['id']:<14} {s['items']}  {s['name']}")
 
 
+@main.command()
+@click.argument("name", required=False)
+@FORMAT
+@pass_ctx
+def services(c: Context, name: str | None, fmt: str) -> None:
+    """The service catalog: look a service up by its current or a former name."""
+    from certprep.bank.services import load_catalog
+    from certprep.errors import UnknownChoice
+
+    catalog = load_catalog(c.content / "services.yaml")
+    found = catalog.find(name) if name else catalog.services
+    if name and not found:
+        raise UnknownChoice("service", name, [s.name for s in catalog.services])
+    if fmt == "json":
+        click.echo(json.dumps([s.model_dump(mode="json", exclude_none=True) for s in found], indent=2))
+        return
+    console = _console()
+    if not name:
+        from rich.table import Table
+
+        table = Table(title="Services (certprep services NAME for details)")
+        for col in ("service", "status", "formerly"):
+            table.add_column(col)
+        for s in found:
+            table.add_row(s.name, _status(s), ", ".join(f.name for f in s.former_names))
+        console.print(table)
+        return
+    for s in found:
+        console.rule(s.name)
+        if s.full_name:
+            console.print(f"Full name: {s.full_name}")
+        for f in s.former_names:
+            console.print(f"Formerly: {f.name}" + (f" (renamed {f.until})" if f.until else ""))
+        console.print(f"Status: {_status(s)}")
+        console.print(s.summary)
+        if s.choose_when:
+            console.print(f"Choose it when: {s.choose_when}")
+        console.print(f"Docs: {s.docs}")
+
+
+def _status(s) -> str:
+    when = s.retires_on or s.retired_on
+    tail = f" on {when}" if when else ""
+    return s.status + tail + (f"; successor: {s.successor}" if s.successor else "")
+
+
 # ---- taking forms
 
 

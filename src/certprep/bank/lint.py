@@ -12,15 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from certprep.bank.blueprint import Blueprint
 from certprep.bank.items import (
     BLANK, AnyItem, BuildListBody, CaseStudyItem, DropdownBody, MatchingBody, MultipleBody,
     ProblemSolutionItem, SingleBody, YesNoBody,
 )
 from certprep.bank.loader import Bank, Problem, _display, locate
-from certprep.errors import BankError
+from certprep.bank.services import load_catalog
 
 LEARN = re.compile(r"^https://learn\.microsoft\.com/")
 SOURCE = re.compile(r"^[\w.-]+/[\w.-]+:\S+\.(md|yml|yaml|ipynb|py|cs)(@[0-9a-f]{7,40})?$")
@@ -37,22 +35,14 @@ class RetiredName:
 
 
 def load_retired_names(services_file: Path) -> list[RetiredName]:
-    """Former and retired names from the service catalog (`content/services.yaml`)."""
-    if not services_file.is_file():
-        return []
-    try:
-        data = yaml.load(services_file.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise BankError(f"{_display(services_file)}:{mark.line + 1 if mark else 1}: malformed YAML: "
-                        f"{getattr(exc, 'problem', exc)} (quote values that contain a colon)") from exc
+    """Former names and retired services from the service catalog (`content/services.yaml`)."""
     out = []
-    for svc in data.get("services", []):
-        retired = svc.get("status") == "retired"
-        names = [f["name"] for f in svc.get("former_names", [])] + ([svc["name"]] if retired else [])
+    for svc in load_catalog(services_file).services:
+        retired = svc.status == "retired"
+        names = [f.name for f in svc.former_names] + ([svc.name, *svc.aliases] if retired else [])
         for name in names:
             pat = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
-            out.append(RetiredName(name, None if retired else svc["name"], pat))
+            out.append(RetiredName(name, None if retired else svc.name, pat))
     return out
 
 
