@@ -35,6 +35,7 @@ def lint(path: Path, exams):
     ("retired-service", 1, "retired service 'LUIS' named without saying it is retired", "migration"),
     ("choose-mismatch", 5, "choose is 3 but key has 2 options", "make choose equal"),
     ("undefined-blank", 6, "blank {{version}} in the template is not defined", "add a blank with id 'version'"),
+    ("yaml-1-1-boolean", 1, "means something else to YAML 1.1", "quote ids"),
     ("target-without-key", 11, "target 't2' has no key", "add `t2: <source id>`"),
 ])
 def test_each_defect_is_reported_with_file_line_and_fix(exams, name, line, message, fix):

@@ -12,12 +12,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+from pydantic import ValidationError
+
 from certprep.bank.blueprint import Blueprint
 from certprep.bank.items import (
     BLANK, AnyItem, BuildListBody, CaseStudyItem, DropdownBody, MatchingBody, MultipleBody,
     ProblemSolutionItem, SingleBody, YesNoBody,
 )
-from certprep.bank.loader import Bank, Problem, _display, locate
+from certprep.bank.loader import ITEM_ADAPTER, Bank, Problem, _display, locate
 from certprep.bank.services import load_catalog
 
 LEARN = re.compile(r"^https://learn\.microsoft\.com/")
@@ -54,8 +57,21 @@ def lint_bank(bank: Bank, blueprints: dict[str, Blueprint], retired: list[Retire
         text = path.read_text(encoding="utf-8")
         for loc, message, fix, severity in _check_item(item, known, retired):
             problems.append(Problem(_display(path), locate(text, loc), item.id, message, fix, severity))
+        if not _reads_the_same_in_yaml_1_1(text, item):
+            problems.append(Problem(_display(path), 1, item.id, "the file means something else to YAML 1.1 "
+                                    "readers (PyYAML reads yes/no/on/off as booleans)",
+                                    "quote ids and texts such as 'yes', 'no', 'on', 'off'", "error"))
     problems.extend(_near_duplicates(bank))
     return sorted(problems)
+
+
+def _reads_the_same_in_yaml_1_1(text: str, item: AnyItem) -> bool:
+    """Other tools (exporters, editors) may read the bank with a YAML 1.1 parser."""
+    try:
+        other = ITEM_ADAPTER.validate_python(yaml.load(text, Loader=yaml.CSafeLoader))
+    except (yaml.YAMLError, ValidationError):
+        return False
+    return other.content_hash() == item.content_hash()
 
 
 Finding = tuple[tuple, str, str, str]  # (location in the file, message, fix, severity)
