@@ -184,3 +184,20 @@ def test_services_answers_by_former_name_and_lists_choices_otherwise():
     assert retired[0]["status"] == "retired"
     missing = run("services", "no such thing")
     assert missing.exit_code == 1 and "unknown service" in missing.output and "Azure AI Search" in missing.output
+
+
+def test_practice_from_history_unseen_missed_flagged(cli, tmp_path):
+    args = ("practice", "--exam", "ai-102", "--type", "single", "--count", "4", "--seed", "5")
+    form = json.loads(cli(*args, "--print-form").output)
+    keys = [q["key"] for q in form["sections"][0]["questions"]]
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps({"answers": {keys[0]: "A", keys[1]: "B"}, "flags": [keys[2]]}))
+    assert cli(*args, "--answers", answers).exit_code == 0
+    report = json.loads(cli("review", "1", "--format", "json").output)
+    missed = {q["key"] for q in report["questions"] if q["points"] < q["max_points"]}
+    again = json.loads(cli("practice", "--exam", "ai-102", "--missed", "1", "--count", "50", "--print-form").output)
+    assert {q["key"] for s in again["sections"] for q in s["questions"]} == missed
+    flagged = json.loads(cli("practice", "--exam", "ai-102", "--flagged", "--print-form").output)
+    assert [q["key"] for s in flagged["sections"] for q in s["questions"]] == [keys[2]]
+    unseen = json.loads(cli("practice", "--exam", "ai-102", "--unseen", "--count", "700", "--print-form").output)
+    assert not {q["key"] for s in unseen["sections"] for q in s["questions"]} & set(keys)
