@@ -153,22 +153,24 @@ def exams(c: Context, skills_of: str | None, fmt: str) -> None:
 
 
 @main.command()
-@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @pass_ctx
-def lint(c: Context, path: Path | None) -> None:
-    """Check items for schema and meaning errors; exit 1 on any error."""
+def lint(c: Context, paths: tuple[Path, ...]) -> None:
+    """Check items (files or folders; default: the bundled bank); exit 1 on any error."""
     from certprep.bank.lint import lint_bank, load_retired_names
-    from certprep.bank.loader import load_bank
+    from certprep.bank.loader import Bank, item_files, load_file
 
-    root = path or c.content
-    items_root = root / "items" if (root / "items").is_dir() else root
-    problems = lint_bank(load_bank(items_root), c.exams(), load_retired_names(c.content / "services.yaml"))
+    bank, n_files = Bank(), 0
+    for root in paths or (c.content,):
+        items_root = root / "items" if (root / "items").is_dir() else root
+        for path in item_files(items_root):
+            load_file(path, bank)
+            n_files += 1
+    problems = lint_bank(bank, c.exams(), load_retired_names(c.content / "services.yaml"))
     for p in problems:
         click.echo(str(p))
     errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
-    n_files = len(list(items_root.rglob("*.yaml"))) if items_root.is_dir() else 1
-    click.echo(f"{n_files} files checked: {errors} errors, {warnings} warnings", err=True)
+    click.echo(f"{n_files} files checked: {errors} errors, {len(problems) - errors} warnings", err=True)
     sys.exit(1 if errors else 0)
 
 

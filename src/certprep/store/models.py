@@ -54,3 +54,30 @@ class AttemptQuestion(Base):
     max_points: Mapped[int] = mapped_column(Integer, default=1)
     attempt: Mapped[Attempt] = relationship(back_populates="questions")
 
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # attempts.user_id; "local" is the owner
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WebSession(Base):
+    """Server-side sessions: the cookie holds a random token, the table holds its hash."""
+
+    __tablename__ = "web_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SignInAttempt(Base):
+    """Failed sign-ins, shared by every app process, for rate limiting."""
+
+    __tablename__ = "sign_in_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(320), index=True)  # email or client address
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
