@@ -249,6 +249,38 @@ def _status(s) -> str:
     return s.status + tail + (f"; successor: {s.successor}" if s.successor else "")
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--accounts/--no-accounts", default=None,
+              help="Require sign-in (default: only when listening beyond this machine).")
+@click.option("--workers", default=1, show_default=True, type=int, help="Processes serving the same database.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, accounts: bool | None, workers: int) -> None:
+    """Serve the web app (http://127.0.0.1:8000 by default)."""
+    import os
+
+    import uvicorn
+
+    c: Context = ctx.obj
+    local = host in ("127.0.0.1", "localhost", "::1")
+    if accounts is None:
+        accounts = not local
+    if not accounts and not local:
+        raise click.UsageError("a server reachable from other machines needs --accounts")
+    if c.db:
+        os.environ["CERTPREP_DATABASE_URL"] = c.db if "://" in c.db else f"sqlite:///{Path(c.db).expanduser().resolve()}"
+    if c.content_dir:
+        os.environ["CERTPREP_CONTENT"] = str(c.content_dir)
+    os.environ["CERTPREP_ACCOUNTS"] = "1" if accounts else "0"
+    from certprep.store.db import Store
+
+    Store().close()  # migrate once, before workers start
+    click.echo(f"certprep on http://{host}:{port}/ ({'accounts required' if accounts else 'no sign-in: for you alone'})")
+    uvicorn.run("certprep.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level="warning")
+
+
 # ---- taking forms
 
 

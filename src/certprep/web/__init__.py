@@ -1,0 +1,1 @@
+"""The web app: a thin FastAPI adapter over the core (certprep serve)."""

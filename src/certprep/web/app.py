@@ -1,0 +1,158 @@
+"""The FastAPI application: pages over the core. No state lives in process memory that another
+process would need: attempts, sessions and sign-in limits are in the database; the bank and
+blueprints are read-only content loaded at start.
+
+Security rules kept here:
+- CSRF: a state-changing request from a browser must be same-origin (`Sec-Fetch-Site`, or
+  `Origin` for older browsers); requests without either header are not from a browser page.
+- Sessions: HttpOnly, SameSite=Lax cookie with a random token; the server keeps its hash.
+- Keys and explanations are rendered only for questions already answered (practice with
+  feedback now) or attempts already finished.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.base import BaseHTTPMiddleware
+
+from certprep.accounts import Accounts
+from certprep.bank.loader import content_root, load_bank, load_exams
+from certprep.engine.attempts import Attempts, Clock, utcnow
+from certprep.errors import AttemptError, BankError, CertprepError, FormError, UnknownChoice
+from certprep.store.db import Store
+from certprep.web import markup
+
+HERE = Path(__file__).parent
+SESSION_COOKIE = "certprep_session"
+LOCAL_USER = "local"
+
+
+@dataclass
+class Settings:
+    database_url: str | None = None
+    content: Path | None = None
+    accounts: bool = False  # False: one person on their own machine, no sign-in
+    secure_cookies: bool = False  # set behind HTTPS
+    clock: Clock = utcnow
+
+
+class HttpError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        self.status, self.message = status, message
+        super().__init__(message)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    content = settings.content or content_root()
+    exams = load_exams(content)
+    bank = load_bank(content / "items")
+    if bank.problems:
+        raise BankError("the bank has errors; run `certprep lint`", bank.problems)
+    store = Store(settings.database_url)
+
+    app = FastAPI(title="certprep", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings, app.state.exams, app.state.bank, app.state.store = settings, exams, bank, store
+    app.state.content = content
+    app.state.accounts = Accounts(store, settings.clock)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.filters["md"] = markup.markdown
+    templates.env.filters["inline"] = markup.inline
+    templates.env.globals["template_with_selects"] = markup.template_with_selects
+    templates.env.globals["blank_options"] = lambda body: {b.id: [(o.id, o.text) for o in b.options] for b in body.blanks}
+    app.state.templates = templates
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.add_middleware(SecurityMiddleware)
+
+    @app.exception_handler(HttpError)
+    async def http_error(request: Request, exc: HttpError):
+        return error_response(request, exc.status, exc.message)
+
+    @app.exception_handler(CertprepError)
+    async def core_error(request: Request, exc: CertprepError):
+        status = 404 if isinstance(exc, UnknownChoice) and exc.what == "attempt" else 400
+        if isinstance(exc, (AttemptError, FormError, UnknownChoice)):
+            return error_response(request, status, str(exc))
+        return error_response(request, 500, str(exc))
+
+    from certprep.web import routes
+
+    app.include_router(routes.router)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The app as `certprep serve` (and each of its worker processes) builds it."""
+    import os
+
+    return create_app(Settings(
+        database_url=os.environ.get("CERTPREP_DATABASE_URL"),
+        content=Path(os.environ["CERTPREP_CONTENT"]) if os.environ.get("CERTPREP_CONTENT") else None,
+        accounts=os.environ.get("CERTPREP_ACCOUNTS") == "1",
+        secure_cookies=os.environ.get("CERTPREP_SECURE_COOKIES") == "1"))
+
+
+def error_response(request: Request, status: int, message: str):
+    """One error shape: JSON `{"error": {"status", "message"}}`, or the error page."""
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
+    templates = request.app.state.templates
+    return templates.TemplateResponse(request, "error.html", {"status": status, "message": message,
+                                                              "user": getattr(request.state, "user", None),
+                                                              "accounts": request.app.state.settings.accounts},
+                                      status_code=status)
+
+
+class SecurityMiddleware(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next):
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not same_origin(request):
+            return error_response(request, 403, "cross-site request refused (CSRF protection)")
+        state = request.app.state
+        request.state.user = (state.accounts.user_of(request.cookies.get(SESSION_COOKIE))
+                              if state.settings.accounts else LOCAL_USER)
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+        if request.url.path.startswith("/attempts"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def same_origin(request: Request) -> bool:
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    if origin is not None:
+        return urlsplit(origin).netloc == request.headers.get("host")
+    return True  # no browser sent this (curl, scripts): no ambient cookies to abuse
+
+
+def attempts_for(request: Request) -> Attempts:
+    user = request.state.user
+    if user is None:
+        raise HttpError(401, "sign in first")
+    return Attempts(request.app.state.store, request.app.state.exams, user=user, clock=request.app.state.settings.clock)
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def now(request: Request) -> dt.datetime:
+    return request.app.state.settings.clock()
+
+
+__all__ = ["create_app", "Settings", "HttpError", "HTMLResponse"]

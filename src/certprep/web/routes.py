@@ -1,0 +1,310 @@
+"""Pages and form posts. Each handler reads the request, calls the core, and renders or redirects."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+
+from certprep.accounts import AccountError
+from certprep.bank.items import ITEM_TYPES
+from certprep.engine.attempts import AttemptView
+from certprep.engine.forms import diagnostic_form, exam_form, practice_form
+from certprep.engine.scoring import InvalidResponse
+from certprep.errors import AttemptClosed, UnknownChoice
+from certprep.web.answer_form import response_from_form
+from certprep.web.app import SESSION_COOKIE, HttpError, attempts_for, now, redirect
+from certprep.web.career import load_career
+
+router = APIRouter()
+
+
+def page(request: Request, name: str, status: int = 200, **context):
+    state = request.app.state
+    user = request.state.user
+    context.setdefault("email", state.accounts.email_of(user) if state.settings.accounts and user else None)
+    return state.templates.TemplateResponse(
+        request, name, {"user": user, "accounts": state.settings.accounts, "exams": state.exams, **context},
+        status_code=status)
+
+
+def exam_of(request: Request, code: str):
+    exams = request.app.state.exams
+    if code.lower() not in exams:
+        raise UnknownChoice("exam", code, sorted(exams))
+    return exams[code.lower()]
+
+
+# ---- public pages
+
+
+@router.get("/")
+def home(request: Request):
+    recent = attempts_for(request).list()[-5:] if request.state.user else []
+    return page(request, "home.html", recent=list(reversed(recent)))
+
+
+@router.get("/exams/{code}")
+def exam_page(request: Request, code: str):
+    from certprep.bank.coverage import coverage
+
+    bp = exam_of(request, code)
+    return page(request, "exam.html", bp=bp, coverage=coverage(request.app.state.bank, bp))
+
+
+@router.get("/career")
+def career(request: Request):
+    return page(request, "career.html", career=load_career(request.app.state.content))
+
+
+@router.get("/services")
+def services(request: Request, q: str = ""):
+    from certprep.bank.services import load_catalog
+
+    catalog = load_catalog(request.app.state.content / "services.yaml")
+    found = catalog.find(q) if q.strip() else catalog.services
+    return page(request, "services.html", services=found, q=q)
+
+
+# ---- accounts (only when the server has them)
+
+
+def _accounts_only(request: Request) -> None:
+    if not request.app.state.settings.accounts:
+        raise HttpError(404, "this server runs for one person and has no accounts")
+
+
+def _signed_in(request: Request, user_id: str) -> RedirectResponse:
+    token = request.app.state.accounts.open_session(user_id)
+    response = redirect("/")
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", path="/",
+                        secure=request.app.state.settings.secure_cookies, max_age=14 * 24 * 3600)
+    return response
+
+
+@router.get("/signup")
+def signup_form(request: Request):
+    _accounts_only(request)
+    return page(request, "signup.html")
+
+
+@router.post("/signup")
+async def signup(request: Request):
+    _accounts_only(request)
+    form = await request.form()
+    try:
+        user_id = request.app.state.accounts.sign_up(str(form.get("email", "")), str(form.get("password", "")))
+    except AccountError as exc:
+        return page(request, "signup.html", status=400, error=str(exc), email_value=form.get("email", ""))
+    return _signed_in(request, user_id)
+
+
+@router.get("/signin")
+def signin_form(request: Request):
+    _accounts_only(request)
+    return page(request, "signin.html")
+
+
+@router.post("/signin")
+async def signin(request: Request):
+    _accounts_only(request)
+    form = await request.form()
+    client = request.client.host if request.client else "unknown"
+    try:
+        user_id = request.app.state.accounts.sign_in(str(form.get("email", "")), str(form.get("password", "")), client)
+    except AccountError as exc:
+        status = 429 if exc.__class__.__name__ == "TooManyAttempts" else 400
+        return page(request, "signin.html", status=status, error=str(exc), email_value=form.get("email", ""))
+    return _signed_in(request, user_id)
+
+
+@router.post("/signout")
+def signout(request: Request):
+    _accounts_only(request)
+    request.app.state.accounts.close_session(request.cookies.get(SESSION_COOKIE))
+    response = redirect("/")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/account")
+def account(request: Request):
+    _accounts_only(request)
+    attempts_for(request)  # signed in?
+    return page(request, "account.html")
+
+
+@router.post("/account/password")
+async def change_password(request: Request):
+    _accounts_only(request)
+    attempts_for(request)
+    form = await request.form()
+    try:
+        request.app.state.accounts.change_password(request.state.user, str(form.get("current", "")),
+                                                   str(form.get("new", "")))
+    except AccountError as exc:
+        return page(request, "account.html", status=400, error=str(exc))
+    response = redirect("/signin")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# ---- starting attempts
+
+
+@router.get("/practice")
+def practice_builder(request: Request, exam: str = "ai-103"):
+    attempts_for(request)
+    return page(request, "practice.html", bp=exam_of(request, exam), types=ITEM_TYPES)
+
+
+def _int(value, name: str, default: int | None = None) -> int | None:
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise HttpError(400, f"{name} must be a whole number, not {value!r}") from None
+
+
+@router.post("/attempts")
+async def start(request: Request):
+    attempts = attempts_for(request)
+    form = await request.form()
+    bp = exam_of(request, str(form.get("exam", "")))
+    bank = request.app.state.bank
+    mode = form.get("mode")
+    if mode == "diagnostic":
+        built, feedback = diagnostic_form(bank, bp), "end"
+    elif mode == "exam":
+        built, feedback = exam_form(bank, bp, _int(form.get("questions"), "questions"), _int(form.get("seed"), "seed")), "end"
+    elif mode == "practice":
+        history = form.get("history") or "all"
+        only = None
+        if history == "unseen":
+            only = set(bank.items) - attempts.seen_items(bp.code)
+        elif history == "missed":
+            only = attempts.missed_items(bp.code, _int(form.get("last"), "last", 3))
+        elif history == "flagged":
+            only = attempts.flagged_items(bp.code)
+        elif history != "all":
+            raise UnknownChoice("history filter", history, ["all", "unseen", "missed", "flagged"])
+        feedback = str(form.get("feedback") or "now")
+        built = practice_form(bank, bp, domains=form.getlist("domain"), skills=[s for s in form.getlist("skill") if s],
+                              types=form.getlist("type"), count=_int(form.get("count"), "count", 10),
+                              only=only, seed=_int(form.get("seed"), "seed"))
+    else:
+        raise UnknownChoice("mode", mode, ["diagnostic", "exam", "practice"])
+    attempt_id = attempts.start(built, bank, feedback=feedback)
+    return redirect(f"/attempts/{attempt_id}")
+
+
+# ---- taking an attempt
+
+
+def _view(request: Request, attempt_id: int) -> AttemptView:
+    return attempts_for(request).get(attempt_id)
+
+
+@router.get("/attempts")
+def history(request: Request):
+    views = attempts_for(request).list()
+    return page(request, "history.html", attempts=list(reversed(views)),
+                chart=[{"id": v.id, "exam": v.exam, "mode": v.mode, "score": v.result["scaled_score"],
+                        "domains": {d["id"]: d["percent"] for d in v.result["domains"]}}
+                       for v in views if v.result])
+
+
+@router.get("/attempts/{attempt_id}")
+def question_page(request: Request, attempt_id: int, feedback: str | None = None):
+    view = _view(request, attempt_id)
+    if not view.open:
+        return redirect(f"/attempts/{attempt_id}/results")
+    q = view.current()
+    shown_feedback = None
+    if feedback and view.mode == "practice" and view.feedback == "now":
+        answered = view.question(feedback)
+        if answered.answered and answered.section == view.section:  # only what was just submitted
+            shown_feedback = answered
+    remaining = view.remaining(now(request))
+    return page(request, "question.html", view=view, q=q, section=view.current_section(),
+                section_questions=view.section_questions(), index=view.section_questions().index(q),
+                remaining=int(remaining.total_seconds()) if remaining is not None else None,
+                feedback=shown_feedback)
+
+
+@router.post("/attempts/{attempt_id}/answer")
+async def answer(request: Request, attempt_id: int):
+    attempts = attempts_for(request)
+    form = await request.form()
+    key = str(form.get("key", ""))
+    view = attempts.get(attempt_id)
+    q = view.question(key)
+    try:
+        response = response_from_form(q.body, form)
+        if response is not None:
+            attempts.answer(attempt_id, key, response)
+    except AttemptClosed:
+        return redirect(f"/attempts/{attempt_id}/results")
+    except InvalidResponse as exc:
+        raise HttpError(400, f"that answer does not fit the question: {exc}") from exc
+    after = attempts.get(attempt_id)
+    qs = after.section_questions()
+    position = next(i for i, x in enumerate(qs) if x.key == key)
+    last = position + 1 >= len(qs)
+    if not last:
+        attempts.goto(attempt_id, position + 1)
+    if response is not None and after.mode == "practice" and after.feedback == "now":
+        return redirect(f"/attempts/{attempt_id}?feedback={key}")  # the feedback, then the next question
+    if form.get("go") == "review" or last:
+        return redirect(f"/attempts/{attempt_id}/section")
+    return redirect(f"/attempts/{attempt_id}")
+
+
+@router.post("/attempts/{attempt_id}/flag")
+async def flag(request: Request, attempt_id: int):
+    attempts = attempts_for(request)
+    form = await request.form()
+    key = str(form.get("key", ""))
+    attempts.flag(attempt_id, key, form.get("flagged") == "1")
+    return redirect(f"/attempts/{attempt_id}")
+
+
+@router.post("/attempts/{attempt_id}/goto")
+async def goto(request: Request, attempt_id: int):
+    attempts = attempts_for(request)
+    form = await request.form()
+    attempts.goto(attempt_id, _int(form.get("position"), "position", 0))
+    return redirect(f"/attempts/{attempt_id}")
+
+
+@router.get("/attempts/{attempt_id}/section")
+def section_review(request: Request, attempt_id: int):
+    view = _view(request, attempt_id)
+    if not view.open:
+        return redirect(f"/attempts/{attempt_id}/results")
+    remaining = view.remaining(now(request))
+    return page(request, "section.html", view=view, section=view.current_section(),
+                questions=view.section_questions(),
+                remaining=int(remaining.total_seconds()) if remaining is not None else None)
+
+
+@router.post("/attempts/{attempt_id}/finish-section")
+def finish_section(request: Request, attempt_id: int):
+    view = attempts_for(request).finish_section(attempt_id)
+    return redirect(f"/attempts/{attempt_id}" if view.open else f"/attempts/{attempt_id}/results")
+
+
+@router.get("/attempts/{attempt_id}/results")
+def results(request: Request, attempt_id: int):
+    view = _view(request, attempt_id)
+    if view.open:
+        raise HttpError(409, "this attempt is still open; finish it to see results")
+    return page(request, "results.html", view=view, result=view.result)
+
+
+@router.get("/attempts/{attempt_id}/review")
+def review(request: Request, attempt_id: int):
+    view = _view(request, attempt_id)
+    if view.open:
+        raise HttpError(409, "this attempt is still open; keys are shown only after it is finished")
+    return page(request, "review.html", view=view, result=view.result)

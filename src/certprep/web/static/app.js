@@ -1,0 +1,98 @@
+// certprep: small progressive enhancements. Every page works without this file.
+"use strict";
+
+function initTimer() {
+  const box = document.querySelector(".timer");
+  if (!box) return;
+  const clock = box.querySelector(".clock");
+  const end = Date.now() + Number(box.dataset.remaining) * 1000;
+  const toggle = box.querySelector(".toggle-timer");
+  toggle.addEventListener("click", () => {
+    const hidden = clock.classList.toggle("hidden");
+    toggle.textContent = hidden ? "Show timer" : "Hide timer";
+    toggle.setAttribute("aria-pressed", String(hidden));
+  });
+  const tick = () => {
+    const left = Math.max(0, Math.round((end - Date.now()) / 1000));
+    const h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
+    clock.textContent = `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
+    if (left === 0) { window.location.href = box.dataset.expireUrl; return; }  // the server finalises
+    setTimeout(tick, 1000);
+  };
+  tick();
+}
+
+function initTabs() {
+  document.querySelectorAll(".tabs").forEach((list) => {
+    const tabs = [...list.querySelectorAll("[role=tab]")];
+    const show = (tab) => {
+      tabs.forEach((t) => {
+        const on = t === tab;
+        t.setAttribute("aria-selected", String(on));
+        t.tabIndex = on ? 0 : -1;
+        document.getElementById(t.getAttribute("aria-controls")).hidden = !on;
+      });
+    };
+    tabs.forEach((t, i) => {
+      t.addEventListener("click", () => show(t));
+      t.addEventListener("keydown", (e) => {
+        const next = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+        if (next) { const n = tabs[(i + next + tabs.length) % tabs.length]; n.focus(); show(n); }
+      });
+    });
+    show(tabs[0]);
+  });
+}
+
+// Drag and drop for matching and build list, with a keyboard way: select a chip, then Place.
+function initDnd() {
+  document.querySelectorAll(".dnd").forEach((box) => {
+    let selected = null;
+    const chips = [...box.querySelectorAll(".chip")];
+    const place = (target, value) => {
+      const select = target.querySelector("select");
+      select.value = value;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+      target.classList.add("placed");
+    };
+    const choose = (chip) => {
+      chips.forEach((c) => c.setAttribute("aria-pressed", String(c === chip && selected !== chip)));
+      selected = selected === chip ? null : chip;
+      box.querySelectorAll(".place").forEach((b) => { b.hidden = !selected; });
+    };
+    chips.forEach((chip) => {
+      chip.addEventListener("click", () => choose(chip));
+      chip.addEventListener("dragstart", (e) => e.dataTransfer.setData("text/plain", chip.dataset.value));
+    });
+    box.querySelectorAll(".target").forEach((target) => {
+      target.addEventListener("dragover", (e) => e.preventDefault());
+      target.addEventListener("drop", (e) => { e.preventDefault(); place(target, e.dataTransfer.getData("text/plain")); });
+      target.querySelector(".place").addEventListener("click", () => {
+        if (!selected) return;
+        place(target, selected.dataset.value);
+        choose(selected);  // unselect after placing
+      });
+    });
+  });
+}
+
+function initCharts() {
+  const data = document.getElementById("chart-data");
+  if (!data || !window.Chart) return;
+  const rows = JSON.parse(data.textContent);
+  const labels = rows.map((r) => `#${r.id} ${r.exam} ${r.mode}`);
+  new window.Chart(document.getElementById("score-chart"), {
+    type: "line",
+    data: { labels, datasets: [{ label: "Scaled score", data: rows.map((r) => r.score) },
+                               { label: "Pass mark", data: rows.map(() => 700), borderDash: [6, 4], pointRadius: 0 }] },
+    options: { scales: { y: { min: 0, max: 1000 } } },
+  });
+  const domains = [...new Set(rows.flatMap((r) => Object.keys(r.domains)))].sort();
+  new window.Chart(document.getElementById("domain-chart"), {
+    type: "line",
+    data: { labels, datasets: domains.map((d) => ({ label: d, data: rows.map((r) => r.domains[d] ?? null), spanGaps: true })) },
+    options: { scales: { y: { min: 0, max: 100 } } },
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => { initTimer(); initTabs(); initDnd(); initCharts(); });

@@ -1,0 +1,58 @@
+"""Web fixtures: an app over a real database (SQLite here; PostgreSQL in test_postgres.py),
+a clock the test moves, and helpers that answer questions the way a browser form does."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from certprep.bank.items import (
+    BuildListBody, DropdownBody, MatchingBody, MultipleBody, SingleBody, SolutionBody, YesNoBody,
+)
+from certprep.web.app import Settings, create_app
+
+from ..conftest import FakeClock
+
+
+def form_for(body, correct: bool = True) -> dict:
+    """The form fields a browser would post: the key (correct) or a wrong answer."""
+    if isinstance(body, SingleBody):
+        return {"r": body.key if correct else next(o.id for o in body.options if o.id != body.key)}
+    if isinstance(body, MultipleBody):
+        return {"r": body.key if correct else [o.id for o in body.options if o.id not in body.key][:body.choose]}
+    if isinstance(body, MatchingBody):
+        return {f"m.{t}": s for t, s in body.key.items()} if correct else {f"m.{t.id}": body.sources[0].id for t in body.targets}
+    if isinstance(body, BuildListBody):
+        order = body.key if correct else list(reversed(body.key))
+        return {f"slot.{i}": s for i, s in enumerate(order, 1)}
+    if isinstance(body, DropdownBody):
+        return {f"b.{b.id}": b.key for b in body.blanks}
+    if isinstance(body, YesNoBody):
+        return {f"s.{s.id}": ("yes" if s.key == correct else "no") for s in body.statements}
+    if isinstance(body, SolutionBody):
+        return {"r": "yes" if body.solution.key == correct else "no"}
+    raise TypeError(body)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def make_app(tmp_path, clock):
+    def build(accounts: bool = False, content=None, database_url=None):
+        return create_app(Settings(database_url=database_url or f"sqlite:///{tmp_path / 'web.db'}",
+                                   content=content, accounts=accounts, clock=clock))
+    return build
+
+
+@pytest.fixture
+def client(make_app) -> TestClient:
+    return TestClient(make_app())
+
+
+def attempt_id(response) -> int:
+    return int(re.search(r"/attempts/(\d+)", response.headers["location"]).group(1))
