@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/certprep diagnostic --exam ai-102
+	$(BIN)/certprep serve
 
 test: $(STAMP)
 	$(BIN)/certprep lint content
