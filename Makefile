@@ -16,6 +16,7 @@ run: $(STAMP)
 	$(BIN)/certprep serve
 
 test: $(STAMP)
+	scripts/test-services.sh
 	$(BIN)/certprep lint content
 	$(BIN)/python -m pytest -q
 

@@ -19,9 +19,11 @@ def test_migrations_build_exactly_the_models(store):
     assert diff == []
 
 
-def test_sqlite_runs_in_wal_mode(store):
+def test_sqlite_runs_in_wal_mode(tmp_path):
+    store = Store(sqlite_url(tmp_path / "wal.db"))
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    store.close()
 
 
 def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path):

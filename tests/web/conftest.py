@@ -42,11 +42,16 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def make_app(tmp_path, clock):
-    def build(accounts: bool = False, content=None, database_url=None):
-        return create_app(Settings(database_url=database_url or f"sqlite:///{tmp_path / 'web.db'}",
-                                   content=content, accounts=accounts, clock=clock))
-    return build
+def make_app(database_url, clock):
+    """Apps over one database (a second app is a second process, as after a restart)."""
+    built = []
+
+    def build(accounts: bool = False, content=None):
+        built.append(create_app(Settings(database_url=database_url, content=content, accounts=accounts, clock=clock)))
+        return built[-1]
+    yield build
+    for app in built:
+        app.state.store.close()
 
 
 @pytest.fixture
