@@ -93,54 +93,24 @@ def clock() -> FakeClock:
 @pytest.fixture(scope="session")
 def postgres_server():
     """A real PostgreSQL cluster for the session (scripts/test-services.sh installs it)."""
-    import glob
-    import os
-    import shutil
-    import socket
-    import subprocess
-    import tempfile
+    from .pgcluster import Cluster
 
-    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
-    if not bins:
-        pytest.fail("PostgreSQL is not installed; `make test` installs it (scripts/test-services.sh)")
-    bin_dir = bins[-1]
-    data = tempfile.mkdtemp(prefix="certprep-pg-")
-    as_root = os.geteuid() == 0
-    run_as = ["runuser", "-u", "postgres", "--"] if as_root else []
-    if as_root:
-        shutil.chown(data, "postgres", "postgres")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    subprocess.run([*run_as, f"{bin_dir}/initdb", "-D", f"{data}/db", "-U", "postgres", "--auth=trust"],
-                   check=True, capture_output=True)
-    subprocess.run([*run_as, f"{bin_dir}/pg_ctl", "-D", f"{data}/db", "-l", f"{data}/log", "-w", "start", "-o",
-                    f"-p {port} -k {data} -c listen_addresses=''"], check=True, capture_output=True)
-    yield {"host": data, "port": port}
-    subprocess.run([*run_as, f"{bin_dir}/pg_ctl", "-D", f"{data}/db", "-m", "immediate", "stop"], capture_output=True)
-    shutil.rmtree(data, ignore_errors=True)
+    try:
+        cluster = Cluster().start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield cluster
+    cluster.stop()
 
 
 def fresh_database(request, backend: str, tmp_path: Path) -> str:
     """The URL of a new, empty database on `backend`, dropped when the test ends."""
     if backend == "sqlite":
         return sqlite_url(tmp_path / "certprep.db")
-    import uuid
-
-    import psycopg
-
-    server = request.getfixturevalue("postgres_server")
-    name = "t_" + uuid.uuid4().hex[:12]
-    admin = f"host={server['host']} port={server['port']} user=postgres dbname=postgres"
-    with psycopg.connect(admin, autocommit=True) as con:
-        con.execute(f"CREATE DATABASE {name}")
-
-    def drop() -> None:
-        with psycopg.connect(admin, autocommit=True) as con:
-            con.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-    request.addfinalizer(drop)
-    return f"postgresql+psycopg://postgres@/{name}?host={server['host']}&port={server['port']}"
+    cluster = request.getfixturevalue("postgres_server")
+    name, url = cluster.create_database()
+    request.addfinalizer(lambda: cluster.drop_database(name))
+    return url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -115,6 +115,14 @@ class Feedback:
     max_points: int
 
 
+@dataclass
+class Answered:
+    """The outcome of `answer(…, advance=True)`: feedback (practice, "now") and where it moved."""
+
+    feedback: Feedback | None
+    last_in_section: bool
+
+
 class Attempts:
     """The attempt service for one user over one store."""
 
@@ -173,21 +181,41 @@ class Attempts:
     # ---- acting
 
     def answer(self, attempt_id: int, key: str, response: object) -> Feedback | None:
+        return self.answer_and_advance(attempt_id, key, response, advance=False).feedback
+
+    def answer_and_advance(self, attempt_id: int, key: str, response: object | None,
+                           advance: bool = True) -> Answered:
+        """Store an answer (None: leave it unanswered) and, with `advance`, move to the next
+        question of the section, in one transaction."""
         with self.store.session.begin() as s:
             attempt = self._open(s, attempt_id)
             row = self._current_row(s, attempt, key)
-            form = Form.from_dict(attempt.form)
-            if row.response is not None and not form.sections[row.section].revisit:
-                raise AttemptError(f"{key}: answers in this section are final and cannot be changed")
-            item = self._item(s, row.item_hash)
-            _, part = split_question_key(key)
-            body = body_of(item, part)
-            canonical = normalize(body, response)
-            row.response, row.answered_at = canonical, self.clock()
-            if attempt.mode == "practice" and attempt.feedback == "now":
-                row.points = points(body, canonical)
-                return Feedback(row.points, row.max_points)
-            return None
+            feedback = None
+            if response is not None:
+                if row.response is not None and not attempt.form["sections"][row.section]["revisit"]:
+                    raise AttemptError(f"{key}: answers in this section are final and cannot be changed")
+                _, part = split_question_key(key)
+                body = body_of(self._item(s, row.item_hash), part)
+                canonical = normalize(body, response)
+                row.response, row.answered_at = canonical, self.clock()
+                if attempt.mode == "practice" and attempt.feedback == "now":
+                    row.points = points(body, canonical)
+                    feedback = Feedback(row.points, row.max_points)
+            in_section = [q.key for q in attempt.questions if q.section == attempt.section]
+            position = in_section.index(key)
+            last = position + 1 >= len(in_section)
+            if advance and not last:
+                attempt.position = position + 1
+            return Answered(feedback, last)
+
+    def question_body(self, attempt_id: int, key: str):
+        """The question as the attempt shows it (from its snapshot), for parsing a form."""
+        with self.store.session.begin() as s:
+            self._load(s, attempt_id)
+            row = s.get(AttemptQuestion, (attempt_id, key))
+            if row is None:
+                raise UnknownChoice("question", key, [])
+            return body_of(self._item(s, row.item_hash), split_question_key(key)[1])
 
     def flag(self, attempt_id: int, key: str, flagged: bool = True) -> None:
         with self.store.session.begin() as s:

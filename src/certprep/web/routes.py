@@ -237,25 +237,16 @@ async def answer(request: Request, attempt_id: int):
     attempts = attempts_for(request)
     form = await request.form()
     key = str(form.get("key", ""))
-    view = attempts.get(attempt_id)
-    q = view.question(key)
     try:
-        response = response_from_form(q.body, form)
-        if response is not None:
-            attempts.answer(attempt_id, key, response)
+        response = response_from_form(attempts.question_body(attempt_id, key), form)
+        outcome = attempts.answer_and_advance(attempt_id, key, response)
     except AttemptClosed:
         return redirect(f"/attempts/{attempt_id}/results")
     except InvalidResponse as exc:
         raise HttpError(400, f"that answer does not fit the question: {exc}") from exc
-    after = attempts.get(attempt_id)
-    qs = after.section_questions()
-    position = next(i for i, x in enumerate(qs) if x.key == key)
-    last = position + 1 >= len(qs)
-    if not last:
-        attempts.goto(attempt_id, position + 1)
-    if response is not None and after.mode == "practice" and after.feedback == "now":
+    if outcome.feedback is not None:
         return redirect(f"/attempts/{attempt_id}?feedback={key}")  # the feedback, then the next question
-    if form.get("go") == "review" or last:
+    if form.get("go") == "review" or outcome.last_in_section:
         return redirect(f"/attempts/{attempt_id}/section")
     return redirect(f"/attempts/{attempt_id}")
 
@@ -300,6 +291,25 @@ def results(request: Request, attempt_id: int):
     if view.open:
         raise HttpError(409, "this attempt is still open; finish it to see results")
     return page(request, "results.html", view=view, result=view.result)
+
+
+@router.post("/_bench/insert")
+def bench_insert(request: Request):
+    """The benchmark's ceiling (benchmarks/web_load.py): one insert through the same stack.
+    Off unless CERTPREP_BENCH=1."""
+    import os
+    import secrets
+
+    from fastapi.responses import PlainTextResponse
+
+    from certprep.store.models import WebSession
+
+    if os.environ.get("CERTPREP_BENCH") != "1":
+        raise HttpError(404, "not found")
+    at = now(request)
+    with request.app.state.store.session.begin() as s:
+        s.add(WebSession(token_hash=secrets.token_hex(32), user_id="bench", created_at=at, expires_at=at))
+    return PlainTextResponse("ok")
 
 
 @router.get("/attempts/{attempt_id}/review")
