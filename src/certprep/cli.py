@@ -281,6 +281,66 @@ def serve(ctx: click.Context, host: str, port: int, accounts: bool | None, worke
                 log_level="warning")
 
 
+# ---- learning
+
+
+@main.command()
+@EXAM
+@FORMAT
+@pass_ctx
+def readiness(c: Context, exam_code: str, fmt: str) -> None:
+    """Your expected scaled score with a 90 % interval, chance of passing, and mastery per domain."""
+    from certprep.learn.readiness import estimate, learner_outcomes, load_calibration
+
+    bp, bank, store = c.exam(exam_code), c.bank(), c.attempts().store
+    result = estimate(bank, bp, learner_outcomes(store, "local", bp, bank), load_calibration(store)).to_dict()
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2))
+        return
+    console = _console()
+    low, high = result["interval_90"]
+    console.print(f"{bp.exam}: expected {result['expected_scaled_score']} (90 % interval {low}–{high}), "
+                  f"chance of passing {result['probability_of_passing']:.0%}, from {result['answered']} answers")
+    for d in result["domains"]:
+        mastery = "—" if d["mastery"] is None else f"{d['mastery']:.0%}"
+        console.print(f"  {mastery:>5}  {d['name']} ({d['answered']} answered)")
+    console.print("How this is estimated: docs/learning.md", style="dim")
+
+
+@main.command()
+@click.option("--min-responses", default=50, show_default=True, type=int, help="Responses an item needs.")
+@pass_ctx
+def calibrate(c: Context, min_responses: int) -> None:
+    """Fit 2PL item parameters from all stored responses (others keep their authored prior)."""
+    from certprep.learn.data import calibrate_store
+
+    n = calibrate_store(c.attempts().store, min_responses=min_responses)
+    click.echo(f"calibrated {n} questions with at least {min_responses} responses; the rest keep their prior")
+
+
+@main.command(name="item-stats")
+@FORMAT
+@click.option("--flagged", is_flag=True, help="Only items with flags.")
+@pass_ctx
+def item_stats(c: Context, fmt: str, flagged: bool) -> None:
+    """Facility, discrimination, option use and flags (a possibly wrong key) for every item."""
+    from certprep.learn.data import store_item_statistics
+
+    stats = [s for s in store_item_statistics(c.attempts().store, c.bank()) if s.flags or not flagged]
+    if fmt == "json":
+        click.echo(json.dumps([s.to_dict() for s in stats], indent=2))
+        return
+    from rich.table import Table
+
+    table = Table(title="Item statistics")
+    for col in ("item", "n", "facility", "discrimination", "flags"):
+        table.add_column(col)
+    for s in stats:
+        disc = "—" if s.discrimination is None else f"{s.discrimination:.2f}"
+        table.add_row(s.item_id, str(s.responses), f"{s.facility:.2f}", disc, "; ".join(s.flags))
+    _console().print(table)
+
+
 # ---- taking forms
 
 

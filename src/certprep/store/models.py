@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -81,3 +81,14 @@ class SignInAttempt(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(320), index=True)  # email or client address
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CalibratedItem(Base):
+    """2PL parameters fitted from stored responses (certprep calibrate), per question key."""
+
+    __tablename__ = "item_params"
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    a: Mapped[float] = mapped_column(Float)
+    b: Mapped[float] = mapped_column(Float)
+    responses: Mapped[int] = mapped_column(Integer)
+    calibrated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

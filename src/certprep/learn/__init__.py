@@ -1,0 +1,1 @@
+"""Learning science: item statistics, IRT calibration and readiness (spaced repetition next)."""
