@@ -201,3 +201,22 @@ def test_practice_from_history_unseen_missed_flagged(cli, tmp_path):
     assert [q["key"] for s in flagged["sections"] for q in s["questions"]] == [keys[2]]
     unseen = json.loads(cli("practice", "--exam", "ai-102", "--unseen", "--count", "700", "--print-form").output)
     assert not {q["key"] for s in unseen["sections"] for q in s["questions"]} & set(keys)
+
+
+def test_readiness_calibrate_and_item_stats(cli, tmp_path):
+    before = json.loads(cli("readiness", "--exam", "ai-102", "--format", "json").output)
+    assert before["answered"] == 0 and len(before["domains"]) == 6
+    args = ("practice", "--exam", "ai-102", "--type", "single", "--count", "30", "--seed", "8")
+    form = json.loads(cli(*args, "--print-form").output)
+    keys = [q["key"] for q in form["sections"][0]["questions"]]
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps({"answers": {k: "A" for k in keys}}))
+    assert cli(*args, "--answers", answers).exit_code == 0
+    after = json.loads(cli("readiness", "--exam", "ai-102", "--format", "json").output)
+    assert after["answered"] == 30
+    low, high = after["interval_90"]
+    assert low <= after["expected_scaled_score"] <= high and (high - low) < (before["interval_90"][1] - before["interval_90"][0])
+    assert "calibrated 0 questions" in cli("calibrate").output  # one attempt: too few responses
+    stats = json.loads(cli("item-stats", "--format", "json").output)
+    assert {s["item"] for s in stats} == set(keys) and all(s["responses"] == 1 for s in stats)
+    assert sum(s["options"]["A"] for s in stats) == 30
