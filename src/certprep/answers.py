@@ -1,7 +1,7 @@
 """Answers files: answer a whole form from JSON, for scripts and tests (docs/answers-file.md).
 
     {"answers": {"item-id": "B", "set-id/solution-id": "yes", "case-id/q1": ["A", "C"]},
-     "flags": ["item-id"]}
+     "flags": ["item-id"], "confidence": {"item-id": "high"}}
 
 Every response is checked against its question before the attempt starts, so a bad file
 never leaves a half-answered attempt behind.
@@ -32,7 +32,7 @@ def read(path: Path, form: Form, bank: Bank) -> dict:
     if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
         raise AnswersFileError(f'{path}: expected {{"answers": {{"question-key": answer, …}}}}')
     keys = form.keys()
-    out: dict = {"answers": {}, "flags": []}
+    out: dict = {"answers": {}, "flags": [], "confidence": {}}
     for key, response in data["answers"].items():
         if key not in keys:
             shown = ", ".join(keys[:12]) + (" …" if len(keys) > 12 else "")
@@ -43,6 +43,10 @@ def read(path: Path, form: Form, bank: Bank) -> dict:
             out["answers"][key] = normalize(body_of(bank.items[item_id], part), response)
         except InvalidResponse as exc:
             raise AnswersFileError(f"{path}: answers.{key}: {exc}") from exc
+    for key, level in (data.get("confidence") or {}).items():
+        if key not in out["answers"] or level not in ("low", "medium", "high"):
+            raise AnswersFileError(f"{path}: confidence.{key}: give low, medium or high for an answered question")
+        out["confidence"][key] = level
     for key in data.get("flags", []):
         if key not in keys:
             raise AnswersFileError(f"{path}: flags: {key!r} is not a question of this form")
@@ -55,7 +59,7 @@ def apply(attempts: Attempts, attempt_id: int, form: Form, checked: dict) -> dic
     for section in form.sections:
         for key in section.questions:
             if key in checked["answers"]:
-                attempts.answer(attempt_id, key, checked["answers"][key])
+                attempts.answer(attempt_id, key, checked["answers"][key], checked["confidence"].get(key))
             if key in checked["flags"]:
                 attempts.flag(attempt_id, key)
         view = attempts.finish_section(attempt_id)

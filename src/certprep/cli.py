@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from certprep.errors import CertprepError
+
 
 class Context:
     """What every command may need, built lazily from the global options."""
@@ -72,8 +74,6 @@ class CertprepGroup(click.Group):
     """Turns the core's typed errors into `Error: …` and exit 1, never a traceback."""
 
     def invoke(self, ctx: click.Context):
-        from certprep.errors import CertprepError
-
         try:
             return super().invoke(ctx)
         except CertprepError as exc:
@@ -99,6 +99,8 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), de
 EXAM = click.option("--exam", "exam_code", required=True, metavar="EXAM", help="Exam code, e.g. ai-102 or ai-103.")
 ANSWERS = click.option("--answers", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                        help="Answer the form from a JSON file instead of the terminal (docs/answers-file.md).")
+CONFIDENCE = click.option("--confidence", is_flag=True,
+                          help="After each answer, say how sure you were (confident-and-wrong answers are singled out).")
 PRINT_FORM = click.option("--print-form", is_flag=True,
                           help="Print the form's questions (no keys) as JSON and stop, to prepare an answers file.")
 
@@ -284,6 +286,47 @@ def serve(ctx: click.Context, host: str, port: int, accounts: bool | None, worke
 # ---- learning
 
 
+def _review_queue(c: Context) -> None:
+    """Serve the due questions one at a time; each answer reschedules its card (FSRS)."""
+    from rich.markdown import Markdown
+
+    from certprep.bank.items import split_question_key
+    from certprep.engine.scoring import body_of, normalize, points
+    from certprep.learn import review as queue
+    from certprep.terminal import explanations, parse_input, render_body
+
+    attempts, bank, console = c.attempts(), c.bank(), _console()
+    now = attempts.clock()
+    with attempts.store.session.begin() as s:
+        keys = queue.due(s, attempts.user, now)
+    keys = [k for k in keys if split_question_key(k)[0] in bank.items]
+    if not keys:
+        console.print("Nothing is due. Mistakes from your attempts come back here when they are due.")
+        return
+    stdin = sys.stdin
+    for n, key in enumerate(keys, 1):
+        item_id, part = split_question_key(key)
+        body = body_of(bank.items[item_id], part)
+        console.rule(f"Review {n} of {len(keys)} · {key}")
+        console.print(render_body(body))
+        while True:
+            console.print("answer (q to stop)> ", end="")
+            line = stdin.readline()
+            if not line or line.strip() == "q":
+                return
+            try:
+                response = normalize(body, parse_input(body, line.strip(), lambda p: (console.print(p + "> ", end=""), stdin.readline())[1]))
+                break
+            except CertprepError as exc:
+                console.print(f"[red]{exc}[/red]")
+        share = points(body, response) / body.max_points()
+        console.print("Correct" if share == 1 else f"{share:.0%} of the points", style="bold green" if share == 1 else "bold red")
+        console.print(explanations(body))
+        console.print(Markdown("Learn more: " + " · ".join(bank.items[item_id].refs)))
+        with attempts.store.session.begin() as s:
+            queue.record(s, attempts.user, key, queue.rating_for(share), attempts.clock())
+
+
 @main.command()
 @EXAM
 @FORMAT
@@ -344,7 +387,8 @@ def item_stats(c: Context, fmt: str, flagged: bool) -> None:
 # ---- taking forms
 
 
-def _take(c: Context, form, fmt: str, answers: Path | None, print_form: bool, feedback: str = "end") -> None:
+def _take(c: Context, form, fmt: str, answers: Path | None, print_form: bool, feedback: str = "end",
+          confidence: bool = False) -> None:
     from certprep import answers as answers_file
 
     bank = c.bank()
@@ -359,16 +403,16 @@ def _take(c: Context, form, fmt: str, answers: Path | None, print_form: bool, fe
         _print_result(c, attempt_id, result, fmt)
         return
     attempt_id = attempts.start(form, bank, feedback=feedback)
-    _interactive(c, attempt_id, fmt)
+    _interactive(c, attempt_id, fmt, confidence)
 
 
-def _interactive(c: Context, attempt_id: int, fmt: str) -> None:
+def _interactive(c: Context, attempt_id: int, fmt: str, confidence: bool = False) -> None:
     from certprep.terminal import Session
 
     attempts = c.attempts()
     console = _console()
     stdin = sys.stdin
-    view = Session(attempts, attempt_id, console, lambda: stdin.readline() or None).run()
+    view = Session(attempts, attempt_id, console, lambda: stdin.readline() or None, confidence).run()
     if not view.open:
         _print_result(c, attempt_id, view.result, fmt)
 
@@ -388,13 +432,14 @@ def _print_result(c: Context, attempt_id: int, result: dict, fmt: str) -> None:
 @EXAM
 @ANSWERS
 @PRINT_FORM
+@CONFIDENCE
 @FORMAT
 @pass_ctx
-def diagnostic(c: Context, exam_code: str, answers: Path | None, print_form: bool, fmt: str) -> None:
+def diagnostic(c: Context, exam_code: str, answers: Path | None, print_form: bool, confidence: bool, fmt: str) -> None:
     """The free 35-question diagnostic: the same form for everyone on a bank version."""
     from certprep.engine.forms import diagnostic_form
 
-    _take(c, diagnostic_form(c.bank(), c.exam(exam_code)), fmt, answers, print_form)
+    _take(c, diagnostic_form(c.bank(), c.exam(exam_code)), fmt, answers, print_form, confidence=confidence)
 
 
 @main.command()
@@ -403,14 +448,15 @@ def diagnostic(c: Context, exam_code: str, answers: Path | None, print_form: boo
 @click.option("--seed", type=int, help="Seed for a reproducible form.")
 @ANSWERS
 @PRINT_FORM
+@CONFIDENCE
 @FORMAT
 @pass_ctx
 def exam(c: Context, exam_code: str, questions: int | None, seed: int | None, answers: Path | None,
-         print_form: bool, fmt: str) -> None:
+         print_form: bool, confidence: bool, fmt: str) -> None:
     """A timed exam simulation: sections that lock, flags, a review screen, scaled score."""
     from certprep.engine.forms import exam_form
 
-    _take(c, exam_form(c.bank(), c.exam(exam_code), questions, seed), fmt, answers, print_form)
+    _take(c, exam_form(c.bank(), c.exam(exam_code), questions, seed), fmt, answers, print_form, confidence=confidence)
 
 
 @main.command()
@@ -428,11 +474,12 @@ def exam(c: Context, exam_code: str, questions: int | None, seed: int | None, an
 @click.option("--seed", type=int, help="Seed for a reproducible selection.")
 @ANSWERS
 @PRINT_FORM
+@CONFIDENCE
 @FORMAT
 @pass_ctx
 def practice(c: Context, exam_code: str, domains, skills, types, count: int, unseen: bool, missed: int | None,
              flagged: bool, feedback: str, minutes: int | None, seed: int | None, answers: Path | None,
-             print_form: bool, fmt: str) -> None:
+             print_form: bool, confidence: bool, fmt: str) -> None:
     """Practice by domain, skill, item type and history."""
     from certprep.engine.forms import practice_form
 
@@ -449,7 +496,7 @@ def practice(c: Context, exam_code: str, domains, skills, types, count: int, uns
             only &= attempts.flagged_items(bp.code)
     form = practice_form(c.bank(), bp, domains=list(domains), skills=list(skills), types=list(types),
                          count=count, only=only, seed=seed, minutes=minutes)
-    _take(c, form, fmt, answers, print_form, feedback)
+    _take(c, form, fmt, answers, print_form, feedback, confidence)
 
 
 @main.command()
@@ -505,11 +552,15 @@ def history(c: Context, exam_code: str | None, fmt: str) -> None:
 
 
 @main.command()
-@click.argument("attempt_id", type=int)
+@click.argument("attempt_id", required=False, type=int)
 @FORMAT
 @pass_ctx
-def review(c: Context, attempt_id: int, fmt: str) -> None:
-    """Every item of an attempt with your answer, the key, every explanation and the refs."""
+def review(c: Context, attempt_id: int | None, fmt: str) -> None:
+    """Review your due mistakes (spaced repetition), or with ATTEMPT every item of that attempt
+    with your answer, the key, every explanation and the refs."""
+    if attempt_id is None:
+        _review_queue(c)
+        return
     from rich.markdown import Markdown
     from rich.text import Text
 

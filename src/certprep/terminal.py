@@ -200,9 +200,10 @@ def _number(token: str, ids: list[str]) -> str:
 class Session:
     """Drives one attempt at the terminal until it is finished or the learner quits."""
 
-    def __init__(self, attempts: Attempts, attempt_id: int, console: Console, read_line) -> None:
+    def __init__(self, attempts: Attempts, attempt_id: int, console: Console, read_line,
+                 confidence: bool = False) -> None:
         self.attempts, self.id, self.console, self.read = attempts, attempt_id, console, read_line
-        self.show_timer = True
+        self.show_timer, self.confidence = True, confidence
 
     def ask(self, prompt: str) -> str:
         self.console.print(prompt + "> ", end="")
@@ -290,7 +291,11 @@ class Session:
                     self.attempts.finish_section(self.id)
             else:
                 response = parse_input(q.body, line, self.ask)
-                fb = self.attempts.answer(self.id, q.key, response)
+                sure = None
+                if self.confidence:
+                    reply = self.ask("How sure are you? l(ow) m(edium) h(igh), Enter to skip").strip().lower()[:1]
+                    sure = {"l": "low", "m": "medium", "h": "high"}.get(reply)
+                fb = self.attempts.answer(self.id, q.key, response, sure)
                 if fb is not None:
                     mark = "Correct" if fb.points == fb.max_points else f"{fb.points} of {fb.max_points} points"
                     self.console.print(Text(mark, style="bold green" if fb.points == fb.max_points else "bold red"))
@@ -328,6 +333,9 @@ def render_report(result: dict, title: str = "Result") -> Group:
         bar = "█" * round(d["percent"] / 5) + "·" * (20 - round(d["percent"] / 5))
         table.add_row(d["name"], f"{d['percent']:.0f}%", bar)
     parts: list = [head, table]
+    if result.get("confident_and_wrong"):
+        parts.append(Text("Confident and wrong (fix these misconceptions first): "
+                          + ", ".join(result["confident_and_wrong"]), style="bold red"))
     if result["weakest_domains"]:
         names = {d["id"]: d["name"] for d in result["domains"]}
         parts.append(Text("Study first: " + "; ".join(names[d] for d in result["weakest_domains"]), style="yellow"))

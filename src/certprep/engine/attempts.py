@@ -26,6 +26,7 @@ from certprep.bank.loader import ITEM_ADAPTER, Bank
 from certprep.engine.forms import Form, Section
 from certprep.engine.scoring import body_of, normalize, points, score
 from certprep.errors import AttemptClosed, AttemptError, InvalidResponse, SectionLocked, UnknownChoice
+from certprep.learn import review
 from certprep.store.db import Store
 from certprep.store.models import Attempt, AttemptQuestion, ItemVersion
 
@@ -180,18 +181,21 @@ class Attempts:
 
     # ---- acting
 
-    def answer(self, attempt_id: int, key: str, response: object) -> Feedback | None:
-        return self.answer_and_advance(attempt_id, key, response, advance=False).feedback
+    def answer(self, attempt_id: int, key: str, response: object, confidence: str | None = None) -> Feedback | None:
+        return self.answer_and_advance(attempt_id, key, response, advance=False, confidence=confidence).feedback
 
     def answer_and_advance(self, attempt_id: int, key: str, response: object | None,
-                           advance: bool = True) -> Answered:
-        """Store an answer (None: leave it unanswered) and, with `advance`, move to the next
-        question of the section, in one transaction."""
+                           advance: bool = True, confidence: str | None = None) -> Answered:
+        """Store an answer (None: leave it unanswered) with an optional confidence (low, medium,
+        high) and, with `advance`, move to the next question of the section, in one transaction."""
+        if confidence not in (None, "low", "medium", "high"):
+            raise UnknownChoice("confidence", confidence, ["low", "medium", "high"])
         with self.store.session.begin() as s:
             attempt = self._open(s, attempt_id)
             row = self._current_row(s, attempt, key)
             feedback = None
             if response is not None:
+                row.confidence = confidence
                 if row.response is not None and not attempt.form["sections"][row.section]["revisit"]:
                     raise AttemptError(f"{key}: answers in this section are final and cannot be changed")
                 _, part = split_question_key(key)
@@ -327,10 +331,16 @@ class Attempts:
             if row.response is not None:
                 responses[row.key] = row.response
         report = score(questions, responses, bp)
+        now = self.clock()
         for row, result in zip(attempt.questions, report.questions):
             row.points = result.points
-        attempt.status, attempt.finished_at = status, self.clock()
+            if row.response is not None:  # mistakes join the learner's review queue
+                review.record(s, attempt.user_id, row.key, review.rating_for(row.points / row.max_points, row.confidence), now)
+        attempt.status, attempt.finished_at = status, now
         attempt.result = report.to_dict()
+        attempt.result["confident_and_wrong"] = [r.key for r in attempt.questions
+                                                 if r.confidence == "high" and r.response is not None
+                                                 and (r.points or 0) < r.max_points]
 
     def _view(self, s: Session, attempt: Attempt) -> AttemptView:
         states = []

@@ -51,6 +51,7 @@ class AttemptQuestion(Base):
     answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     points: Mapped[int | None] = mapped_column(Integer, nullable=True)  # set when scored
+    confidence: Mapped[str | None] = mapped_column(String(8), nullable=True)  # low, medium, high
     max_points: Mapped[int] = mapped_column(Integer, default=1)
     attempt: Mapped[Attempt] = relationship(back_populates="questions")
 
@@ -92,3 +93,24 @@ class CalibratedItem(Base):
     b: Mapped[float] = mapped_column(Float)
     responses: Mapped[int] = mapped_column(Integer)
     calibrated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewCard(Base):
+    """One question in a learner's spaced-repetition queue: the FSRS card and when it is due."""
+
+    __tablename__ = "review_cards"
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)  # question key
+    card: Mapped[dict] = mapped_column(JSON)
+    due: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ReviewEvent(Base):
+    """Every rated outcome (from attempts and reviews): FSRS's review log, per learner."""
+
+    __tablename__ = "review_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(64), index=True)
+    key: Mapped[str] = mapped_column(String(128))
+    rating: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
