@@ -351,6 +351,49 @@ def readiness(c: Context, exam_code: str, fmt: str) -> None:
 
 
 @main.command()
+@EXAM
+@click.option("--date", "exam_date", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Exam date, YYYY-MM-DD.")
+@click.option("--hours", type=float, default=8, show_default=True, help="Hours of study per week.")
+@click.option("--certified-on", type=click.DateTime(["%Y-%m-%d"]), help="Add the renewal window of a certification.")
+@click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), help="Write the plan as a calendar file.")
+@FORMAT
+@pass_ctx
+def plan(c: Context, exam_code: str, exam_date, hours: float, certified_on, ics: Path | None, fmt: str) -> None:
+    """A week-by-week study plan to your exam date, weighted by the blueprint and your weak domains."""
+    from certprep.learn import review as queue
+    from certprep.learn.plan import study_plan, to_ics
+    from certprep.learn.readiness import estimate, learner_outcomes, load_calibration
+
+    bp, bank, attempts = c.exam(exam_code), c.bank(), c.attempts()
+    ready = estimate(bank, bp, learner_outcomes(attempts.store, attempts.user, bp, bank), load_calibration(attempts.store))
+    mastery = {d["id"]: d["mastery"] if d["answered"] else None for d in ready.domains}
+    with attempts.store.session.begin() as s:
+        queued = queue.queued(s, attempts.user)
+    try:
+        built = study_plan(bp, exam_date.date(), hours, attempts.clock().date(), mastery, queued,
+                           certified_on.date() if certified_on else None)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if ics:
+        ics.write_bytes(to_ics(built, bp))
+    if fmt == "json":
+        click.echo(json.dumps(built.to_dict(), indent=2))
+        return
+    console = _console()
+    names = {d.id: d.name for d in bp.domains}
+    console.print(f"{bp.exam} on {built.exam_date}: {len(built.weeks)} weeks at {hours:g} h a week")
+    for n, week in enumerate(built.weeks, 1):
+        detail = ", ".join(f"{names[d]} {h:.1f} h" for d, h in week.hours.items()) or week.focus
+        console.print(f"  week {n} ({week.start}): {detail}")
+    for note in built.notes:
+        console.print(note, style="yellow")
+    if built.renewal:
+        console.print(f"Renewal window: {built.renewal[0]} to {built.renewal[1]}")
+    if ics:
+        console.print(f"Calendar written to {ics}")
+
+
+@main.command()
 @click.option("--min-responses", default=50, show_default=True, type=int, help="Responses an item needs.")
 @pass_ctx
 def calibrate(c: Context, min_responses: int) -> None:
