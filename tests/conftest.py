@@ -18,6 +18,14 @@ from certprep.store.db import Store, sqlite_url
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
+SHARED_DATA = ROOT.parent / "shared" / "data"  # the real data sets, beside the repository as in CI
+
+
+def shared_data(*parts: str) -> Path:
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.fail(f"{path} is missing: the real data sets live in ../shared/data beside the repository")
+    return path
 
 
 def doc_examples() -> list[str]:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import math
 import statistics
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -16,7 +14,8 @@ from certprep.learn.irt import ItemParams, calibrate, p_correct, posterior, prio
 from certprep.learn.itemstats import corrected_item_total, item_statistics
 from certprep.learn.readiness import estimate
 
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+from .conftest import shared_data
+
 
 # Bock & Lieberman's LSAT6, 2PL by marginal ML (R ltm's `ltm(LSAT ~ z1)`, the textbook values).
 LSAT6_A = [0.825, 0.723, 0.890, 0.689, 0.658]
@@ -24,7 +23,7 @@ LSAT6_B = [-3.360, -1.370, -0.280, -1.866, -3.124]
 
 
 def test_lsat6_calibration_matches_the_published_2pl_estimates():
-    data = np.loadtxt(DATA / "lsat6" / "lsat.dat")
+    data = np.loadtxt(shared_data("lsat6", "lsat.dat"))
     fitted = calibrate(data, min_responses=50)
     assert [round(p.a, 2) for p in fitted] == pytest.approx(LSAT6_A, abs=0.03)
     assert [round(p.b, 2) for p in fitted] == pytest.approx(LSAT6_B, abs=0.06)
@@ -43,14 +42,14 @@ def test_parameter_recovery_on_simulated_data():
 
 
 def test_items_with_too_few_responses_keep_their_prior():
-    data = np.loadtxt(DATA / "lsat6" / "lsat.dat")
+    data = np.loadtxt(shared_data("lsat6", "lsat.dat"))
     data[40:, 2] = np.nan  # item 3: 40 responses only
     fitted = calibrate(data, min_responses=50)
     assert fitted[2] is None and all(p is not None for i, p in enumerate(fitted) if i != 2)
 
 
 def test_frcsub_item_statistics_match_an_independent_computation():
-    data = np.loadtxt(DATA / "frcsub" / "data.txt")
+    data = np.loadtxt(shared_data("frcsub", "data.txt"))
     stats = item_statistics([f"i{j}" for j in range(20)], data)
     for j, s in enumerate(stats):
         column = [row[j] for row in data.tolist()]

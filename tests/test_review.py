@@ -15,9 +15,9 @@ from certprep.engine.forms import Form, Section
 from certprep.learn import review as queue
 from certprep.learn.review import ReviewEventData, fit_parameters, predicted_recall, rating_for
 
-from .conftest import ROOT
+from .conftest import shared_data
 
-REVLOG = ROOT.parent / "shared" / "data" / "fsrs-revlog-josh" / "review_logs_josh_1711744352250_to_1728234780857.csv"
+REVLOG = ("fsrs-revlog-josh", "review_logs_josh_1711744352250_to_1728234780857.csv")
 GOLDEN = [0.12340357383516173, 1.2931, 2.397673571899466, 8.2956, 6.686820427099132, 0.45021679958387956,
           3.077875127553957, 0.053520395733247045, 1.6539992229052127, 0.1466206769107436, 0.6300772488850335,
           1.611965002575047, 0.012840136810798864, 0.34853762746216305, 1.8878958285806287, 0.8546376191171063,
@@ -81,7 +81,7 @@ def test_review_in_the_terminal(tmp_path, content_dir):
 
 
 def load_revlog() -> list[ReviewEventData]:
-    with REVLOG.open() as fh:
+    with shared_data(*REVLOG).open() as fh:
         return [ReviewEventData(row["card_id"], int(row["review_rating"]),
                                 dt.datetime.fromisoformat(row["review_time"].replace("Z", "+00:00")))
                 for row in csv.DictReader(fh)]

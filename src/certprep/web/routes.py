@@ -39,8 +39,18 @@ def exam_of(request: Request, code: str):
 
 @router.get("/")
 def home(request: Request):
-    recent = attempts_for(request).list()[-5:] if request.state.user else []
-    return page(request, "home.html", recent=list(reversed(recent)))
+    from certprep.learn.readiness import estimate, learner_outcomes, load_calibration
+
+    recent, readiness = [], {}
+    if request.state.user:
+        state = request.app.state
+        recent = attempts_for(request).list()[-5:]
+        calibration = load_calibration(state.store)
+        for code, bp in state.exams.items():
+            outcomes = learner_outcomes(state.store, request.state.user, bp, state.bank)
+            if outcomes:
+                readiness[code] = estimate(state.bank, bp, outcomes, calibration)
+    return page(request, "home.html", recent=list(reversed(recent)), readiness=readiness)
 
 
 @router.get("/exams/{code}")
@@ -239,7 +249,7 @@ async def answer(request: Request, attempt_id: int):
     key = str(form.get("key", ""))
     try:
         response = response_from_form(attempts.question_body(attempt_id, key), form)
-        outcome = attempts.answer_and_advance(attempt_id, key, response)
+        outcome = attempts.answer_and_advance(attempt_id, key, response, confidence=form.get("confidence") or None)
     except AttemptClosed:
         return redirect(f"/attempts/{attempt_id}/results")
     except InvalidResponse as exc:
@@ -318,3 +328,114 @@ def review(request: Request, attempt_id: int):
     if view.open:
         raise HttpError(409, "this attempt is still open; keys are shown only after it is finished")
     return page(request, "review.html", view=view, result=view.result)
+
+
+# ---- learning: review queue, study plan, item statistics
+
+
+@router.get("/review")
+def review_queue(request: Request):
+    from certprep.bank.items import split_question_key
+    from certprep.learn import review as queue
+
+    attempts = attempts_for(request)
+    bank = request.app.state.bank
+    with attempts.store.session.begin() as s:
+        due = [k for k in queue.due(s, attempts.user, now(request)) if split_question_key(k)[0] in bank.items]
+        total = queue.queued(s, attempts.user)
+    if not due:
+        return page(request, "review_queue.html", q=None, due=0, total=total)
+    key = due[0]
+    item_id, part = split_question_key(key)
+    from certprep.engine.scoring import body_of
+
+    return page(request, "review_queue.html", q={"key": key, "item": bank.items[item_id],
+                                                 "body": body_of(bank.items[item_id], part)},
+                due=len(due), total=total)
+
+
+@router.post("/review")
+async def review_answer(request: Request):
+    from certprep.bank.items import split_question_key
+    from certprep.engine.scoring import body_of, normalize, points
+    from certprep.learn import review as queue
+
+    attempts = attempts_for(request)
+    form = await request.form()
+    key = str(form.get("key", ""))
+    bank = request.app.state.bank
+    item_id, part = split_question_key(key)
+    if item_id not in bank.items:
+        raise UnknownChoice("question", key, [])
+    with attempts.store.session.begin() as s:
+        if (attempts.user, key) not in {(attempts.user, k) for k in queue.due(s, attempts.user, now(request), 1000)}:
+            raise HttpError(400, "that question is not due for review")
+    body = body_of(bank.items[item_id], part)
+    try:
+        response = normalize(body, response_from_form(body, form))
+    except InvalidResponse as exc:
+        raise HttpError(400, f"that answer does not fit the question: {exc}") from exc
+    share = points(body, response) / body.max_points()
+    with attempts.store.session.begin() as s:
+        queue.record(s, attempts.user, key, queue.rating_for(share), now(request))
+    return page(request, "review_queue.html", q=None, answered={"key": key, "item": bank.items[item_id],
+                "body": body, "response": response, "share": share}, due=None, total=None)
+
+
+@router.get("/plan")
+def plan_form(request: Request):
+    attempts_for(request)
+    return page(request, "plan.html", plan=None)
+
+
+def _plan(request: Request, params) -> tuple:
+    import datetime as dt
+
+    from certprep.learn import review as queue
+    from certprep.learn.plan import study_plan
+    from certprep.learn.readiness import estimate, learner_outcomes, load_calibration
+
+    attempts = attempts_for(request)
+    state = request.app.state
+    bp = exam_of(request, str(params.get("exam", "")))
+    try:
+        exam_date = dt.date.fromisoformat(str(params.get("date", "")))
+        certified = dt.date.fromisoformat(str(params["certified_on"])) if params.get("certified_on") else None
+        hours = float(params.get("hours") or 8)
+    except ValueError:
+        raise HttpError(400, "give dates as YYYY-MM-DD and hours as a number") from None
+    ready = estimate(state.bank, bp, learner_outcomes(state.store, attempts.user, bp, state.bank),
+                     load_calibration(state.store))
+    mastery = {d["id"]: d["mastery"] if d["answered"] else None for d in ready.domains}
+    with state.store.session.begin() as s:
+        queued = queue.queued(s, attempts.user)
+    try:
+        return bp, study_plan(bp, exam_date, hours, now(request).date(), mastery, queued, certified)
+    except ValueError as exc:
+        raise HttpError(400, str(exc)) from exc
+
+
+@router.get("/plan/show")
+def plan_show(request: Request):
+    bp, built = _plan(request, request.query_params)
+    return page(request, "plan.html", plan=built, bp=bp, query=request.url.query)
+
+
+@router.get("/plan.ics")
+def plan_ics(request: Request):
+    from fastapi.responses import Response
+
+    from certprep.learn.plan import to_ics
+
+    bp, built = _plan(request, request.query_params)
+    return Response(to_ics(built, bp), media_type="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="certprep-{bp.code}-plan.ics"'})
+
+
+@router.get("/authors/item-stats")
+def authors_item_stats(request: Request):
+    from certprep.learn.data import store_item_statistics
+
+    attempts_for(request)
+    stats = store_item_statistics(request.app.state.store, request.app.state.bank)
+    return page(request, "item_stats.html", stats=sorted(stats, key=lambda s: (not s.flags, s.item_id)))

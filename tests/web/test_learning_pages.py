@@ -1,0 +1,60 @@
+"""The learning pages: readiness on the home page, the review queue, the plan and its calendar,
+the authors' item statistics, and confident-and-wrong answers in results."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from icalendar import Calendar
+
+from .conftest import attempt_id, form_for
+from .test_exam_flow import engine_view, visible
+
+
+def finish_practice(client, wrong: bool, confidence: str | None = None) -> int:
+    aid = attempt_id(client.post("/attempts", data={"mode": "practice", "exam": "ai-102", "count": "3",
+                                                    "type": "single", "seed": "2", "feedback": "end"},
+                                 follow_redirects=False))
+    for q in engine_view(client.app, aid).questions:
+        client.post(f"/attempts/{aid}/answer", data={"key": q.key, **form_for(q.body, correct=not wrong),
+                                                     **({"confidence": confidence} if confidence else {})})
+    client.post(f"/attempts/{aid}/finish-section")
+    return aid
+
+
+def test_readiness_and_confident_and_wrong(client):
+    assert "Your readiness" not in client.get("/").text
+    aid = finish_practice(client, wrong=True, confidence="high")
+    assert "Confident and wrong" in client.get(f"/attempts/{aid}/results").text
+    home = visible(client.get("/").text)
+    assert "Your readiness expected" in home and "90 interval" in home and "from 3 answers" in home
+
+
+def test_review_queue_serves_mistakes_when_due(client, clock):
+    finish_practice(client, wrong=True)
+    assert "Nothing is due" in client.get("/review").text
+    clock.advance(minutes=11)
+    page = client.get("/review").text
+    assert "3 due now" in page
+    key = page.split('name="key" value="')[1].split('"')[0]
+    q = next(q for q in engine_view(client.app, 1).questions if q.key == key)
+    after = client.post("/review", data={"key": key, **form_for(q.body)})
+    assert "Correct" in after.text and "learn.microsoft.com" in after.text
+    assert "2 due now" in client.get("/review").text
+    assert client.post("/review", data={"key": key, **form_for(q.body)}).status_code == 400  # no longer due
+
+
+def test_plan_page_and_calendar(client, clock):
+    date = (clock().date() + dt.timedelta(weeks=9)).isoformat()
+    page = client.get("/plan/show", params={"exam": "ai-103", "date": date, "hours": "7"})
+    assert "9 weeks at 7.0 hours a week" in page.text
+    ics = client.get("/plan.ics", params={"exam": "ai-103", "date": date, "hours": "7", "certified_on": "2026-05-01"})
+    assert ics.headers["content-type"].startswith("text/calendar")
+    assert len(Calendar.from_ical(ics.content).walk("VEVENT")) == 9 + 2
+    assert client.get("/plan/show", params={"exam": "ai-103", "date": "yesterday"}).status_code == 400
+
+
+def test_item_statistics_page(client):
+    finish_practice(client, wrong=False)
+    page = visible(client.get("/authors/item-stats").text)
+    assert "Item statistics" in page and "1 00" in page  # facility 1.00 after one right answer
