@@ -527,16 +527,9 @@ def practice(c: Context, exam_code: str, domains, skills, types, count: int, uns
     from certprep.engine.forms import practice_form
 
     bp = c.exam(exam_code)
-    only: set[str] | None = None
+    only = None
     if unseen or missed is not None or flagged:
-        attempts, bank = c.attempts(), c.bank()
-        only = set(bank.items)
-        if unseen:
-            only -= attempts.seen_items(bp.code)
-        if missed is not None:
-            only &= attempts.missed_items(bp.code, missed)
-        if flagged:
-            only &= attempts.flagged_items(bp.code)
+        only = c.attempts().history_pool(c.bank(), bp.code, unseen=unseen, missed=missed, flagged=flagged)
     form = practice_form(c.bank(), bp, domains=list(domains), skills=list(skills), types=list(types),
                          count=count, only=only, seed=seed, minutes=minutes)
     _take(c, form, fmt, answers, print_form, feedback, confidence)

@@ -256,6 +256,21 @@ class Attempts:
 
     # ---- history for practice filters
 
+    def history_pool(self, bank: Bank, exam: str, *, unseen: bool = False, missed: int | None = None,
+                     flagged: bool = False) -> set[str] | None:
+        """Item ids passing every history filter given (None: no filter): never shown, missed in
+        the last `missed` finished attempts, flagged."""
+        if not (unseen or missed is not None or flagged):
+            return None
+        pool = set(bank.items)
+        if unseen:
+            pool -= self.seen_items(exam)
+        if missed is not None:
+            pool &= self.missed_items(exam, missed)
+        if flagged:
+            pool &= self.flagged_items(exam)
+        return pool
+
     def seen_items(self, exam: str) -> set[str]:
         return {split_question_key(r.key)[0] for a in self._finished(exam) for r in a.questions}
 

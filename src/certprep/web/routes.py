@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
-from certprep.accounts import AccountError
+from certprep.accounts import SESSION_DAYS, AccountError, TooManyAttempts
 from certprep.bank.items import ITEM_TYPES
 from certprep.engine.attempts import AttemptView
 from certprep.engine.forms import diagnostic_form, exam_form, practice_form
@@ -87,7 +87,7 @@ def _signed_in(request: Request, user_id: str) -> RedirectResponse:
     token = request.app.state.accounts.open_session(user_id)
     response = redirect("/")
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", path="/",
-                        secure=request.app.state.settings.secure_cookies, max_age=14 * 24 * 3600)
+                        secure=request.app.state.settings.secure_cookies, max_age=SESSION_DAYS * 24 * 3600)
     return response
 
 
@@ -122,7 +122,7 @@ async def signin(request: Request):
     try:
         user_id = request.app.state.accounts.sign_in(str(form.get("email", "")), str(form.get("password", "")), client)
     except AccountError as exc:
-        status = 429 if exc.__class__.__name__ == "TooManyAttempts" else 400
+        status = 429 if isinstance(exc, TooManyAttempts) else 400
         return page(request, "signin.html", status=status, error=str(exc), email_value=form.get("email", ""))
     return _signed_in(request, user_id)
 
@@ -189,15 +189,10 @@ async def start(request: Request):
         built, feedback = exam_form(bank, bp, _int(form.get("questions"), "questions"), _int(form.get("seed"), "seed")), "end"
     elif mode == "practice":
         history = form.get("history") or "all"
-        only = None
-        if history == "unseen":
-            only = set(bank.items) - attempts.seen_items(bp.code)
-        elif history == "missed":
-            only = attempts.missed_items(bp.code, _int(form.get("last"), "last", 3))
-        elif history == "flagged":
-            only = attempts.flagged_items(bp.code)
-        elif history != "all":
+        if history not in ("all", "unseen", "missed", "flagged"):
             raise UnknownChoice("history filter", history, ["all", "unseen", "missed", "flagged"])
+        only = attempts.history_pool(bank, bp.code, unseen=history == "unseen", flagged=history == "flagged",
+                                     missed=_int(form.get("last"), "last", 3) if history == "missed" else None)
         feedback = str(form.get("feedback") or "now")
         built = practice_form(bank, bp, domains=form.getlist("domain"), skills=[s for s in form.getlist("skill") if s],
                               types=form.getlist("type"), count=_int(form.get("count"), "count", 10),
