@@ -283,6 +283,92 @@ def serve(ctx: click.Context, host: str, port: int, accounts: bool | None, worke
                 log_level="warning")
 
 
+# ---- open formats
+
+
+@main.command(name="export")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "anki", "history-json", "history-csv"]),
+              required=True, help="Items as JSON, CSV or an Anki deck; or your history as JSON or CSV.")
+@click.option("--exam", "exam_code", help="Only items (or attempts) of this exam.")
+@click.option("--domain", "domains", multiple=True, help="Only items of this domain (repeatable).")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@pass_ctx
+def export(c: Context, fmt: str, exam_code: str | None, domains: tuple[str, ...], out: Path) -> None:
+    """Export live items, or your history, to OUT."""
+    from certprep.interop import tabular
+
+    if fmt.startswith("history"):
+        views = c.attempts().list(c.exam(exam_code).code if exam_code else None)
+        text = json.dumps(tabular.history_rows(views), indent=2) if fmt == "history-json" else tabular.history_to_csv(views)
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"{len(views)} attempts written to {out}")
+        return
+    bank = c.bank()
+    items = bank.live()
+    if exam_code:
+        items = [i for i in items if i in bank.for_exam(c.exam(exam_code))]
+    if domains:
+        bps = c.exams().values()
+        for d in domains:
+            if not any(d == dom.id for bp in bps for dom in bp.domains):
+                from certprep.errors import UnknownChoice
+
+                raise UnknownChoice("domain", d, [dom.id for bp in bps for dom in bp.domains])
+        items = [i for i in items if any(bp.domain_of_skill[s].id in domains for bp in bps for s in i.all_skills()
+                                         if s in bp.skills)]
+    if fmt == "anki":
+        from certprep.interop.anki import export_apkg
+
+        export_apkg(items, c.exams(), out)
+    else:
+        out.write_text(tabular.items_to_json(items) if fmt == "json" else tabular.items_to_csv(items), encoding="utf-8")
+    click.echo(f"{len(items)} items written to {out}")
+
+
+@main.command(name="import")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), required=True)
+@click.option("--pack", required=True, help="Name of the pack the items go to (content/packs/NAME).")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_ctx
+def import_(c: Context, fmt: str, pack: str, source: Path) -> None:
+    """Import items into a pack of their own, then lint them like the bank."""
+    from certprep.bank.lint import lint_bank, load_retired_names
+    from certprep.bank.loader import load_bank
+    from certprep.interop import tabular
+
+    text = source.read_text(encoding="utf-8")
+    items = tabular.items_from_json(text, str(source)) if fmt == "json" else tabular.items_from_csv(text, str(source))
+    folder = c.content / "packs" / pack
+    tabular.write_pack(items, folder)
+    problems = lint_bank(load_bank(folder), c.exams(), load_retired_names(c.content / "services.yaml"))
+    for p in problems:
+        click.echo(str(p))
+    click.echo(f"{len(items)} items imported to {folder}; {len(problems)} lint findings")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_ctx
+def backup(c: Context, file: Path) -> None:
+    """Save your whole progress (attempts, reviews) to FILE."""
+    from certprep.interop.backup import write_backup
+
+    data = write_backup(c.attempts().store, c.attempts().user, file)
+    click.echo(f"{len(data['attempts'])} attempts and {len(data['review_cards'])} review cards saved to {file}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_ctx
+def restore(c: Context, file: Path) -> None:
+    """Restore progress saved by `certprep backup` into this database (SQLite or PostgreSQL)."""
+    from certprep.interop.backup import read_backup
+    from certprep.interop.backup import restore as do_restore
+
+    n = do_restore(c.attempts().store, c.attempts().user, read_backup(file))
+    click.echo(f"{n} attempts restored")
+
+
 # ---- learning
 
 

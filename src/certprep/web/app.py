@@ -28,7 +28,7 @@ from certprep.bank.loader import content_root, load_bank, load_exams
 from certprep.engine.attempts import Attempts, Clock, utcnow
 from certprep.errors import AttemptError, BankError, CertprepError, FormError, UnknownChoice
 from certprep.store.db import Store
-from certprep.web import markup
+from certprep import markup
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "certprep_session"
