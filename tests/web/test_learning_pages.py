@@ -58,3 +58,5 @@ def test_item_statistics_page(client):
     finish_practice(client, wrong=False)
     page = visible(client.get("/authors/item-stats").text)
     assert "Item statistics" in page and "1 00" in page  # facility 1.00 after one right answer
+    after = client.post("/authors/calibrate", follow_redirects=True)
+    assert "Calibrated 0 questions" in after.text  # one attempt: too few responses to fit

@@ -428,9 +428,20 @@ def plan_ics(request: Request):
 
 
 @router.get("/authors/item-stats")
-def authors_item_stats(request: Request):
+def authors_item_stats(request: Request, calibrated: int | None = None):
     from certprep.learn.data import store_item_statistics
+    from certprep.learn.readiness import load_calibration
 
     attempts_for(request)
     stats = store_item_statistics(request.app.state.store, request.app.state.bank)
-    return page(request, "item_stats.html", stats=sorted(stats, key=lambda s: (not s.flags, s.item_id)))
+    return page(request, "item_stats.html", stats=sorted(stats, key=lambda s: (not s.flags, s.item_id)),
+                calibrated=calibrated, n_calibrated=len(load_calibration(request.app.state.store)))
+
+
+@router.post("/authors/calibrate")
+def authors_calibrate(request: Request):
+    from certprep.learn.data import calibrate_store
+
+    attempts_for(request)
+    n = calibrate_store(request.app.state.store, clock=request.app.state.settings.clock)
+    return redirect(f"/authors/item-stats?calibrated={n}")
