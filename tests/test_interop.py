@@ -127,3 +127,51 @@ def test_history_exports(tmp_path, attempts, doc_bank):
     csv_text = tabular.history_to_csv(attempts.list())
     assert csv_text.splitlines()[0].startswith("attempt,exam,mode,status") and len(csv_text.splitlines()) == 7
     assert json.loads(json.dumps(rows)) == rows
+
+
+def test_qti21_package_validates_against_the_schemas(tmp_path):
+    import zipfile
+
+    from lxml import etree
+
+    from .conftest import shared_data
+
+    items = list(load_bank(CONTENT / "items").items.values())
+    out = tmp_path / "bank.zip"
+    result = CliRunner().invoke(main, ["export", "--format", "qti21", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "build list: QTI scores it all or nothing" in result.output  # reported, not silently changed
+    assert "case study: one item per question" in result.output
+    item_schema = etree.XMLSchema(etree.parse(str(shared_data("..", "standards", "qti-xsd", "qtiv2p1", "imsqti_v2p1.xsd"))))
+    cp_schema = etree.XMLSchema(etree.parse(str(shared_data("..", "standards", "qti-xsd", "imscp_v1p1.xsd"))))
+    with zipfile.ZipFile(out) as zf:
+        manifest = etree.fromstring(zf.read("imsmanifest.xml"))
+        cp_schema.assertValid(manifest)
+        hrefs = [r.get("href") for r in manifest.iter("{http://www.imsglobal.org/xsd/imscp_v1p1}resource")]
+        live = [i for i in items if i.status == "live"]
+        assert len(hrefs) == sum(len(i.parts()) for i in live)
+        for href in hrefs:
+            doc = etree.fromstring(zf.read(href))
+            assert item_schema.validate(doc), (href, item_schema.error_log.last_error)
+
+
+def test_qti21_items_keep_keys_and_explanations(tmp_path, doc_bank):
+    import zipfile
+
+    from lxml import etree
+
+    from certprep.interop.qti import export_package
+
+    report = export_package(list(doc_bank.items.values()), tmp_path / "docs.zip")
+    assert set(report.notes) == {"keys-rotation-order", "keyless-app-access-ps", "case-contoso-claims"}
+    ns = {"q": "http://www.imsglobal.org/xsd/imsqti_v2p1"}
+    with zipfile.ZipFile(tmp_path / "docs.zip") as zf:
+        single = etree.fromstring(zf.read("items/docintel-invoice-prebuilt.xml"))
+        matching = etree.fromstring(zf.read("items/language-feature-matching.xml"))
+        dropdown = etree.fromstring(zf.read("items/openai-keyless-client.xml"))
+    assert single.xpath("string(//q:correctResponse/q:value)", namespaces=ns) == "A"
+    assert len(single.xpath("//q:modalFeedback", namespaces=ns)) == 4
+    pairs = set(matching.xpath("//q:correctResponse/q:value/text()", namespaces=ns))
+    assert pairs == {"s_pii t_t1", "s_language t_t2", "s_sentiment t_t3"}
+    assert len(dropdown.xpath("//q:inlineChoiceInteraction", namespaces=ns)) == 3
+    assert dropdown.xpath("string(//q:outcomeDeclaration[@identifier='MAXSCORE']//q:value)", namespaces=ns) == "3"

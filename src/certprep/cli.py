@@ -287,8 +287,8 @@ def serve(ctx: click.Context, host: str, port: int, accounts: bool | None, worke
 
 
 @main.command(name="export")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "anki", "history-json", "history-csv"]),
-              required=True, help="Items as JSON, CSV or an Anki deck; or your history as JSON or CSV.")
+@click.option("--format", "fmt", type=click.Choice(["qti21", "json", "csv", "anki", "history-json", "history-csv"]),
+              required=True, help="Items as a QTI 2.1 package, JSON, CSV or an Anki deck; or your history.")
 @click.option("--exam", "exam_code", help="Only items (or attempts) of this exam.")
 @click.option("--domain", "domains", multiple=True, help="Only items of this domain (repeatable).")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
@@ -320,6 +320,13 @@ def export(c: Context, fmt: str, exam_code: str | None, domains: tuple[str, ...]
         from certprep.interop.anki import export_apkg
 
         export_apkg(items, c.exams(), out)
+    elif fmt == "qti21":
+        from certprep.interop.qti import export_package
+
+        report = export_package(items, out)
+        for item_id, notes in sorted(report.notes.items()):
+            for note in notes:
+                click.echo(f"{item_id}: {note}")
     else:
         out.write_text(tabular.items_to_json(items) if fmt == "json" else tabular.items_to_csv(items), encoding="utf-8")
     click.echo(f"{len(items)} items written to {out}")
