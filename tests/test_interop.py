@@ -175,3 +175,64 @@ def test_qti21_items_keep_keys_and_explanations(tmp_path, doc_bank):
     assert pairs == {"s_pii t_t1", "s_language t_t2", "s_sentiment t_t3"}
     assert len(dropdown.xpath("//q:inlineChoiceInteraction", namespaces=ns)) == 3
     assert dropdown.xpath("string(//q:outcomeDeclaration[@identifier='MAXSCORE']//q:value)", namespaces=ns) == "3"
+
+
+def test_our_qti_package_reads_back_exactly(tmp_path, content_dir, doc_bank):
+    from certprep.interop.qti import export_package
+    from certprep.interop.qti_import import read_package
+
+    items = list(doc_bank.items.values())
+    export_package(items, tmp_path / "ours.zip")
+    back, report = read_package(tmp_path / "ours.zip")
+    assert [i.content_hash() for i in back] == [i.content_hash() for i in items] and report == {}
+    result = CliRunner().invoke(main, ["--content", str(content_dir), "import", "--format", "qti21", "--pack", "q",
+                                       str(tmp_path / "ours.zip")])
+    assert result.exit_code == 0 and "8 items imported" in result.output and "0 lint findings" in result.output
+
+
+def test_a_foreign_qti_package_is_read_from_its_interactions(tmp_path, doc_bank):
+    import zipfile
+
+    from lxml import etree
+
+    from certprep.interop.qti import export_package
+    from certprep.interop.qti_import import read_package
+
+    export_package(list(doc_bank.items.values()), tmp_path / "ours.zip")
+    foreign = tmp_path / "foreign.zip"
+    with zipfile.ZipFile(tmp_path / "ours.zip") as src, zipfile.ZipFile(foreign, "w") as out:
+        manifest = etree.fromstring(src.read("imsmanifest.xml"))
+        for md in list(manifest.iter("{http://www.imsglobal.org/xsd/imscp_v1p1}metadata")):
+            md.getparent().remove(md)  # another tool knows nothing of certprep's metadata
+        resources = manifest.find("{http://www.imsglobal.org/xsd/imscp_v1p1}resources")
+        etree.SubElement(resources, "{http://www.imsglobal.org/xsd/imscp_v1p1}resource",
+                         {"identifier": "r-essay", "type": "imsqti_item_xmlv2p1", "href": "items/essay.xml"})
+        for name in src.namelist():
+            out.writestr(name, etree.tostring(manifest) if name == "imsmanifest.xml" else src.read(name))
+        out.writestr("items/essay.xml", (
+            '<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="essay" title="Essay" '
+            'adaptive="false" timeDependent="false"><responseDeclaration identifier="RESPONSE" cardinality="single" '
+            'baseType="string"/><itemBody><p>Explain RAG.</p><extendedTextInteraction responseIdentifier="RESPONSE"/>'
+            '</itemBody></assessmentItem>'))
+    items, report = read_package(foreign)
+    by_id = {i.id: i for i in items}
+    single = by_id["qti-docintel-invoice-prebuilt"]
+    assert single.type == "single" and single.key == "A" and single.status == "draft" and single.skills == ["unmapped"]
+    assert single.options[0].explanation.startswith("Correct. The prebuilt invoice model")
+    assert by_id["qti-language-feature-matching"].key == {"t_t1": "s_pii", "t_t2": "s_language", "t_t3": "s_sentiment"}
+    assert [s.key for s in by_id["qti-keys-and-rotation-statements"].statements] == [True, False, True]
+    assert by_id["qti-keys-rotation-order"].key == ["s1", "s2", "s3", "s4"]
+    dropdown = by_id["qti-openai-keyless-client"]
+    assert [b.key for b in dropdown.blanks] == ["cs", "provider", "deployment"] and "{{scope}}" in dropdown.template
+    assert any("extendedTextInteraction has no certprep item type" in n for n in report["qti-essay"])
+    assert "qti-essay" not in by_id
+
+
+def test_a_broken_qti_package_names_the_file(tmp_path):
+    from certprep.interop.qti_import import read_package
+    from certprep.interop.tabular import FormatError
+
+    bad = tmp_path / "bad.zip"
+    bad.write_text("not a zip")
+    with pytest.raises(FormatError, match="bad.zip: not a QTI content package"):
+        read_package(bad)

@@ -333,7 +333,7 @@ def export(c: Context, fmt: str, exam_code: str | None, domains: tuple[str, ...]
 
 
 @main.command(name="import")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["qti21", "json", "csv"]), required=True)
 @click.option("--pack", required=True, help="Name of the pack the items go to (content/packs/NAME).")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @pass_ctx
@@ -343,8 +343,16 @@ def import_(c: Context, fmt: str, pack: str, source: Path) -> None:
     from certprep.bank.loader import load_bank
     from certprep.interop import tabular
 
-    text = source.read_text(encoding="utf-8")
-    items = tabular.items_from_json(text, str(source)) if fmt == "json" else tabular.items_from_csv(text, str(source))
+    if fmt == "qti21":
+        from certprep.interop.qti_import import read_package
+
+        items, report = read_package(source)
+        for item_id, notes in sorted(report.items()):
+            for note in notes:
+                click.echo(f"{item_id}: {note}")
+    else:
+        text = source.read_text(encoding="utf-8")
+        items = tabular.items_from_json(text, str(source)) if fmt == "json" else tabular.items_from_csv(text, str(source))
     folder = c.content / "packs" / pack
     tabular.write_pack(items, folder)
     problems = lint_bank(load_bank(folder), c.exams(), load_retired_names(c.content / "services.yaml"))

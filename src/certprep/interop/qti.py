@@ -13,6 +13,7 @@ Every option's explanation goes into modalFeedback shown after the response.
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from certprep.bank.items import (
 QTI = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
+CERTPREP = "https://github.com/certprep/certprep/ns/item/1"
 QTI_LOCATION = f"{QTI} http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
 CP_LOCATION = f"{CP} http://www.imsglobal.org/xsd/imscp_v1p1.xsd"
 ALLOWED = {"p", "pre", "code", "ul", "ol", "li", "strong", "em", "b", "i", "br", "table", "thead", "tbody", "tr",
@@ -306,7 +308,8 @@ def item_xml(item: AnyItem, part: str | None, body, report: Report) -> etree._El
 def export_package(items: list[AnyItem], path: Path) -> Report:
     """Write a QTI 2.1 content package; returns what could not be kept as it is, per item."""
     report = Report()
-    manifest = etree.Element(f"{{{CP}}}manifest", {"identifier": "certprep-export"}, nsmap={None: CP, "xsi": XSI})
+    manifest = etree.Element(f"{{{CP}}}manifest", {"identifier": "certprep-export"},
+                             nsmap={None: CP, "xsi": XSI, "certprep": CERTPREP})
     manifest.set(f"{{{XSI}}}schemaLocation", CP_LOCATION)
     etree.SubElement(manifest, f"{{{CP}}}organizations")
     resources = etree.SubElement(manifest, f"{{{CP}}}resources")
@@ -316,13 +319,16 @@ def export_package(items: list[AnyItem], path: Path) -> Report:
                 report.add(item.id, "problem–solution set: one item per solution; the no-going-back rule is not kept")
             if isinstance(item, CaseStudyItem):
                 report.add(item.id, "case study: one item per question, the scenario repeated in each")
-            for part, body in item.parts():
+            for n, (part, body) in enumerate(item.parts()):
                 el = item_xml(item, part, body, report)
                 name = f"items/{el.get('identifier')}.xml"
                 zf.writestr(name, etree.tostring(el, xml_declaration=True, encoding="UTF-8", pretty_print=True))
                 res = etree.SubElement(resources, f"{{{CP}}}resource",
                                        {"identifier": f"res-{el.get('identifier')}", "type": "imsqti_item_xmlv2p1",
                                         "href": name})
+                if n == 0:  # the whole certprep item rides along, so our own packages read back exactly
+                    meta = etree.SubElement(etree.SubElement(res, f"{{{CP}}}metadata"), f"{{{CERTPREP}}}item")
+                    meta.text = json.dumps(item.model_dump(mode="json"), ensure_ascii=False)
                 etree.SubElement(res, f"{{{CP}}}file", {"href": name})
         zf.writestr("imsmanifest.xml", etree.tostring(manifest, xml_declaration=True, encoding="UTF-8", pretty_print=True))
     return report
