@@ -236,3 +236,35 @@ def test_a_broken_qti_package_names_the_file(tmp_path):
     bad.write_text("not a zip")
     with pytest.raises(FormatError, match="bad.zip: not a QTI content package"):
         read_package(bad)
+
+
+def test_gift_round_trip_foreign_reading_and_reports(tmp_path, content_dir, doc_bank, exams):
+    from certprep.interop.gift import export_gift, import_gift
+
+    items = list(doc_bank.items.values())
+    text, report = export_gift(items, exams)
+    assert "$CATEGORY: certprep/ai102.6" in text
+    assert any("GIFT has no build list" in n for n in report.notes["keys-rotation-order"])
+    assert any("GIFT has no dropdown" in n for n in report.notes["openai-keyless-client"])
+    back, _ = import_gift(text, "ours.gift")
+    assert sorted(i.content_hash() for i in back) == sorted(i.content_hash() for i in items)
+    foreign = "\n".join(line for line in text.splitlines() if not line.startswith("// certprep-item"))
+    read, notes = import_gift(foreign, "moodle.gift")
+    by_id = {i.id: i for i in read}
+    assert by_id["docintel-invoice-prebuilt"].key == "A" and by_id["docintel-invoice-prebuilt"].status == "draft"
+    assert by_id["search-filter-sort-attributes"].key == ["A", "B"]
+    assert [s.key for s in by_id["keys-and-rotation-statements"].statements] == [True, False, True]
+    assert [s.key for s in by_id["keyless-app-access-ps"].statements] == [True, False, False]
+    assert {t.text: next(s.text for s in by_id["language-feature-matching"].sources
+                        if s.id == by_id["language-feature-matching"].key[t.id])
+            for t in by_id["language-feature-matching"].targets}["Route reviews written in French to the Paris office."] \
+        == "Language detection"
+    tricky = import_gift("::odd:: Pick \\{a\\}\\: x\\=1 \\~y? {=right \\{brace\\}#fine ~wrong \\= sign#no}", "odd.gift")[0][0]
+    assert tricky.stem == "Pick {a}: x=1 ~y?"
+    assert tricky.options[0].text == "right {brace}" and tricky.options[1].text == "wrong = sign"
+    assert tricky.options[0].explanation == "fine" and tricky.key == "A"
+    out = tmp_path / "bank.gift"
+    result = CliRunner().invoke(main, ["--content", str(content_dir), "export", "--format", "gift", str(out)])
+    assert result.exit_code == 0 and "GIFT has no case study" in result.output
+    result = CliRunner().invoke(main, ["--content", str(content_dir), "import", "--format", "gift", "--pack", "g", str(out)])
+    assert result.exit_code == 0 and "8 items imported" in result.output

@@ -287,8 +287,8 @@ def serve(ctx: click.Context, host: str, port: int, accounts: bool | None, worke
 
 
 @main.command(name="export")
-@click.option("--format", "fmt", type=click.Choice(["qti21", "json", "csv", "anki", "history-json", "history-csv"]),
-              required=True, help="Items as a QTI 2.1 package, JSON, CSV or an Anki deck; or your history.")
+@click.option("--format", "fmt", type=click.Choice(["qti21", "gift", "json", "csv", "anki", "history-json", "history-csv"]),
+              required=True, help="Items as a QTI 2.1 package, Moodle GIFT, JSON, CSV or an Anki deck; or your history.")
 @click.option("--exam", "exam_code", help="Only items (or attempts) of this exam.")
 @click.option("--domain", "domains", multiple=True, help="Only items of this domain (repeatable).")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
@@ -320,10 +320,16 @@ def export(c: Context, fmt: str, exam_code: str | None, domains: tuple[str, ...]
         from certprep.interop.anki import export_apkg
 
         export_apkg(items, c.exams(), out)
-    elif fmt == "qti21":
-        from certprep.interop.qti import export_package
+    elif fmt in ("qti21", "gift"):
+        if fmt == "qti21":
+            from certprep.interop.qti import export_package
 
-        report = export_package(items, out)
+            report = export_package(items, out)
+        else:
+            from certprep.interop.gift import export_gift
+
+            text, report = export_gift(items, c.exams())
+            out.write_text(text, encoding="utf-8")
         for item_id, notes in sorted(report.notes.items()):
             for note in notes:
                 click.echo(f"{item_id}: {note}")
@@ -333,7 +339,7 @@ def export(c: Context, fmt: str, exam_code: str | None, domains: tuple[str, ...]
 
 
 @main.command(name="import")
-@click.option("--format", "fmt", type=click.Choice(["qti21", "json", "csv"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["qti21", "gift", "json", "csv"]), required=True)
 @click.option("--pack", required=True, help="Name of the pack the items go to (content/packs/NAME).")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @pass_ctx
@@ -346,13 +352,19 @@ def import_(c: Context, fmt: str, pack: str, source: Path) -> None:
     if fmt == "qti21":
         from certprep.interop.qti_import import read_package
 
-        items, report = read_package(source)
-        for item_id, notes in sorted(report.items()):
-            for note in notes:
-                click.echo(f"{item_id}: {note}")
+        items, notes_by_item = read_package(source)
+    elif fmt == "gift":
+        from certprep.interop.gift import import_gift
+
+        items, gift_report = import_gift(source.read_text(encoding="utf-8"), str(source))
+        notes_by_item = gift_report.notes
     else:
         text = source.read_text(encoding="utf-8")
         items = tabular.items_from_json(text, str(source)) if fmt == "json" else tabular.items_from_csv(text, str(source))
+        notes_by_item = {}
+    for item_id, notes in sorted(notes_by_item.items()):
+        for note in notes:
+            click.echo(f"{item_id}: {note}")
     folder = c.content / "packs" / pack
     tabular.write_pack(items, folder)
     problems = lint_bank(load_bank(folder), c.exams(), load_retired_names(c.content / "services.yaml"))
