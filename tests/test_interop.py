@@ -263,6 +263,10 @@ def test_gift_round_trip_foreign_reading_and_reports(tmp_path, content_dir, doc_
     assert tricky.stem == "Pick {a}: x=1 ~y?"
     assert tricky.options[0].text == "right {brace}" and tricky.options[1].text == "wrong = sign"
     assert tricky.options[0].explanation == "fine" and tricky.key == "A"
+    from certprep.interop.tabular import FormatError
+
+    with pytest.raises(FormatError, match="no answer is marked right"):
+        import_gift("::q:: Which? {~a ~b}", "unkeyed.gift")
     out = tmp_path / "bank.gift"
     result = CliRunner().invoke(main, ["--content", str(content_dir), "export", "--format", "gift", str(out)])
     assert result.exit_code == 0 and "GIFT has no case study" in result.output

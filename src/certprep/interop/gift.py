@@ -132,8 +132,10 @@ def import_gift(text: str, source: str) -> tuple[list[AnyItem], Report]:
                 weighted |= bool(weight)
             if not options:
                 raise FormatError(f"{where}: no answers inside {{…}}")
+            if not keys:
+                raise FormatError(f"{where}: no answer is marked right (= or a positive %weight%)")
             data = ({**meta, "type": "multiple", "options": options, "key": keys, "choose": len(keys)} if weighted
-                    else {**meta, "type": "single", "options": options, "key": keys[0] if keys else "A"})
+                    else {**meta, "type": "single", "options": options, "key": keys[0]})
         items.append(_validate(data, where))
     for item_id, (meta, statements) in tf.items():
         lead = meta["stem"]
