@@ -168,16 +168,26 @@ class Attempts:
         with self.store.session.begin() as s:
             return self._view(s, self._touch(s, attempt_id))
 
-    def list(self, exam: str | None = None) -> list[AttemptView]:
+    def list(self, exam: str | None = None, last: int | None = None) -> list[AttemptView]:
+        """The user's attempts, oldest first; `last` keeps only the newest ones."""
         with self.store.session.begin() as s:
-            q = select(Attempt.id).where(Attempt.user_id == self.user).order_by(Attempt.id)
+            q = select(Attempt.id).where(Attempt.user_id == self.user).order_by(Attempt.id.desc())
             if exam:
                 q = q.where(Attempt.exam == exam)
-            return [self._view(s, self._touch(s, i)) for i in s.scalars(q).all()]
+            if last is not None:
+                q = q.limit(last)
+            return [self._view(s, self._touch(s, i)) for i in reversed(s.scalars(q).all())]
 
     def latest_open(self, exam: str | None = None) -> int | None:
-        open_ = [a.id for a in self.list(exam) if a.open]
-        return open_[-1] if open_ else None
+        with self.store.session.begin() as s:
+            q = (select(Attempt.id).where(Attempt.user_id == self.user, Attempt.status == "open")
+                 .order_by(Attempt.id.desc()))
+            if exam:
+                q = q.where(Attempt.exam == exam)
+            for attempt_id in s.scalars(q).all():  # the newest that has not expired meanwhile
+                if self._touch(s, attempt_id).status == "open":
+                    return attempt_id
+            return None
 
     # ---- acting
 

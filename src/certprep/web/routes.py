@@ -44,7 +44,7 @@ def home(request: Request):
     recent, readiness = [], {}
     if request.state.user:
         state = request.app.state
-        recent = attempts_for(request).list()[-5:]
+        recent = attempts_for(request).list(last=5)
         calibration = load_calibration(state.store)
         for code, bp in state.exams.items():
             outcomes = learner_outcomes(state.store, request.state.user, bp, state.bank)
