@@ -272,3 +272,41 @@ def test_gift_round_trip_foreign_reading_and_reports(tmp_path, content_dir, doc_
     assert result.exit_code == 0 and "GIFT has no case study" in result.output
     result = CliRunner().invoke(main, ["--content", str(content_dir), "import", "--format", "gift", "--pack", "g", str(out)])
     assert result.exit_code == 0 and "8 items imported" in result.output
+
+
+def test_moodle_xml_round_trip_cloze_ordering_and_reports(tmp_path, content_dir, doc_bank, exams):
+    import re
+
+    from lxml import etree
+
+    from certprep.interop.moodle_xml import export_moodle_xml, import_moodle_xml
+
+    items = list(doc_bank.items.values())
+    data, report = export_moodle_xml(items, exams)
+    quiz = etree.fromstring(data)
+    types = [q.get("type") for q in quiz.iterfind("question")]
+    assert {"category", "multichoice", "matching", "truefalse", "cloze", "ordering"} <= set(types)
+    assert "skipped: Moodle has no case study type" in report.notes["case-contoso-claims"][0]
+    cloze = next(q for q in quiz.iterfind("question") if q.get("type") == "cloze")
+    assert cloze.findtext("questiontext/text").count("{1:MULTICHOICE:") == 3
+    back, _ = import_moodle_xml(data, "ours.xml")
+    assert sorted(i.content_hash() for i in back) == sorted(i.content_hash() for i in items if i.type != "case_study")
+    foreign = re.sub(rb"<!-- certprep-item:[^>]*-->", b"", data)
+    read, notes = import_moodle_xml(foreign, "moodle.xml")
+    by_id = {i.id: i for i in read}
+    dropdown = by_id["openai-keyless-client"]
+    assert [next(o.text for o in b.options if o.id == b.key) for b in dropdown.blanks] == [
+        "https://cognitiveservices.azure.com/.default", "azure_ad_token_provider", "the name of your model deployment"]
+    assert by_id["keys-rotation-order"].type == "build_list" and len(by_id["keys-rotation-order"].key) == 4
+    assert by_id["search-filter-sort-attributes"].key == ["A", "B"]
+    assert [s.key for s in by_id["keys-and-rotation-statements"].statements] == [True, False, True]
+    from certprep.interop.tabular import FormatError
+
+    with pytest.raises(FormatError, match="broken.xml:1: not well-formed XML"):
+        import_moodle_xml(b"<quiz><question>", "broken.xml")
+    out = tmp_path / "bank.xml"
+    result = CliRunner().invoke(main, ["--content", str(content_dir), "export", "--format", "moodle-xml", str(out)])
+    assert result.exit_code == 0 and "spare steps dropped: s5" in result.output
+    result = CliRunner().invoke(main, ["--content", str(content_dir), "import", "--format", "moodle-xml", "--pack", "m",
+                                       str(out)])
+    assert result.exit_code == 0 and "7 items imported" in result.output

@@ -287,8 +287,9 @@ def serve(ctx: click.Context, host: str, port: int, accounts: bool | None, worke
 
 
 @main.command(name="export")
-@click.option("--format", "fmt", type=click.Choice(["qti21", "gift", "json", "csv", "anki", "history-json", "history-csv"]),
-              required=True, help="Items as a QTI 2.1 package, Moodle GIFT, JSON, CSV or an Anki deck; or your history.")
+@click.option("--format", "fmt", type=click.Choice(["qti21", "moodle-xml", "gift", "json", "csv", "anki",
+                                                       "history-json", "history-csv"]), required=True,
+              help="Items as a QTI 2.1 package, Moodle XML or GIFT, JSON, CSV or an Anki deck; or your history.")
 @click.option("--exam", "exam_code", help="Only items (or attempts) of this exam.")
 @click.option("--domain", "domains", multiple=True, help="Only items of this domain (repeatable).")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
@@ -320,11 +321,16 @@ def export(c: Context, fmt: str, exam_code: str | None, domains: tuple[str, ...]
         from certprep.interop.anki import export_apkg
 
         export_apkg(items, c.exams(), out)
-    elif fmt in ("qti21", "gift"):
+    elif fmt in ("qti21", "gift", "moodle-xml"):
         if fmt == "qti21":
             from certprep.interop.qti import export_package
 
             report = export_package(items, out)
+        elif fmt == "moodle-xml":
+            from certprep.interop.moodle_xml import export_moodle_xml
+
+            data, report = export_moodle_xml(items, c.exams())
+            out.write_bytes(data)
         else:
             from certprep.interop.gift import export_gift
 
@@ -339,7 +345,7 @@ def export(c: Context, fmt: str, exam_code: str | None, domains: tuple[str, ...]
 
 
 @main.command(name="import")
-@click.option("--format", "fmt", type=click.Choice(["qti21", "gift", "json", "csv"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["qti21", "moodle-xml", "gift", "json", "csv"]), required=True)
 @click.option("--pack", required=True, help="Name of the pack the items go to (content/packs/NAME).")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @pass_ctx
@@ -358,6 +364,11 @@ def import_(c: Context, fmt: str, pack: str, source: Path) -> None:
 
         items, gift_report = import_gift(source.read_text(encoding="utf-8"), str(source))
         notes_by_item = gift_report.notes
+    elif fmt == "moodle-xml":
+        from certprep.interop.moodle_xml import import_moodle_xml
+
+        items, xml_report = import_moodle_xml(source.read_bytes(), str(source))
+        notes_by_item = xml_report.notes
     else:
         text = source.read_text(encoding="utf-8")
         items = tabular.items_from_json(text, str(source)) if fmt == "json" else tabular.items_from_csv(text, str(source))
