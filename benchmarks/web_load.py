@@ -59,6 +59,8 @@ async def enrol(client: httpx.AsyncClient, n: int) -> str:
     """Sign up and start an exam (not timed: argon2 is slow on purpose)."""
     await client.post("/signup", data={"email": f"learner{n}@bench.example", "password": "benchmark password"})
     r = await client.post("/attempts", data={"mode": "exam", "exam": "ai-102", "seed": str(n)})
+    if r.status_code != 303:
+        raise RuntimeError(f"learner {n} could not start an exam: {r.status_code} {r.text[:300]}")
     return r.headers["location"]
 
 
@@ -71,6 +73,9 @@ async def learner(client: httpx.AsyncClient, location: str, latencies: list[floa
         if "Finish section" in page or "Finish and see results" in page:
             action = re.search(r'action="(/attempts/\d+/finish-section)"', page).group(1)
             r = await client.post(action)
+            if r.status_code != 303:
+                errors.append(f"finish section: {r.status_code} {r.text[:300]}")
+                return
             location = r.headers["location"]
             page = (await client.get(location)).text
             continue

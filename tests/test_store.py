@@ -76,3 +76,40 @@ def test_someone_elses_database_is_refused(tmp_path):
     con.close()
     with pytest.raises(StoreError, match="not certprep's"):
         Store(sqlite_url(path))
+
+
+def test_concurrent_writers_wait_for_each_other_instead_of_failing(tmp_path, doc_bank, exams):
+    """Read-then-write transactions from several connections at once: SQLite would fail one of
+    two deferred transactions at once ("database is locked"); IMMEDIATE makes them queue."""
+    import threading
+
+    from certprep.engine.attempts import Attempts
+    from certprep.engine.forms import Form, Section
+
+    url = sqlite_url(tmp_path / "busy.db")
+    Store(url).close()
+    form = Form("ai-102", "practice", [Section("questions", "Q", ["docintel-invoice-prebuilt"])], 1, "t")
+    errors: list[BaseException] = []
+
+    def learner(n: int) -> None:
+        store = Store(url)
+        try:
+            attempts = Attempts(store, exams, user=f"u{n}")
+            for _ in range(15):
+                aid = attempts.start(form, doc_bank)
+                attempts.answer(aid, "docintel-invoice-prebuilt", "A")
+                attempts.submit(aid)  # reads the attempt, scores it, writes the result and the queue
+        except BaseException as exc:  # noqa: BLE001 - any failure fails the test below
+            errors.append(exc)
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=learner, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    store = Store(url)
+    assert sum(len(Attempts(store, exams, user=f"u{n}").list()) for n in range(6)) == 90
+    store.close()

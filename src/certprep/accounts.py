@@ -119,7 +119,7 @@ class Accounts:
     def user_of(self, token: str | None) -> str | None:
         if not token:
             return None
-        with self.store.session.begin() as s:
+        with self.store.read.begin() as s:
             row = s.get(WebSession, _digest(token))
             if row is None or _utc(row.expires_at) <= self.clock():
                 return None

@@ -165,12 +165,20 @@ class Attempts:
     # ---- reading
 
     def get(self, attempt_id: int) -> AttemptView:
-        with self.store.session.begin() as s:
+        with self.store.read.begin() as s:
+            attempt = self._load(s, attempt_id)
+            if not self._expired(attempt):
+                return self._view(s, attempt)
+        with self.store.session.begin() as s:  # time ran out: finalise it, in a writing transaction
             return self._view(s, self._touch(s, attempt_id))
 
     def list(self, exam: str | None = None, last: int | None = None) -> list[AttemptView]:
-        """The user's attempts, oldest first; `last` keeps only the newest ones."""
-        with self.store.session.begin() as s:
+        """The user's attempts, oldest first; `last` keeps only the newest ones. Read-only unless
+        an open attempt has run out of time and must be finalised first."""
+        with self.store.read.begin() as s:
+            open_ = s.scalars(select(Attempt).where(Attempt.user_id == self.user, Attempt.status == "open")).all()
+            stale = any(self._expired(a) for a in open_)
+        with (self.store.session if stale else self.store.read).begin() as s:
             q = select(Attempt.id).where(Attempt.user_id == self.user).order_by(Attempt.id.desc())
             if exam:
                 q = q.where(Attempt.exam == exam)
@@ -313,11 +321,15 @@ class Attempts:
             raise UnknownChoice("attempt", attempt_id, mine)
         return attempt
 
+    def _expired(self, attempt: Attempt) -> bool:
+        """Open, with a deadline that has passed: it must be finalised before anything else."""
+        deadline = _utc(attempt.deadline)
+        return attempt.status == "open" and deadline is not None and self.clock() >= deadline
+
     def _touch(self, s: Session, attempt_id: int) -> Attempt:
         """Load an attempt and finalise it if its time ran out while nobody looked."""
         attempt = self._load(s, attempt_id)
-        deadline = _utc(attempt.deadline)
-        if attempt.status == "open" and deadline is not None and self.clock() >= deadline:
+        if self._expired(attempt):
             self._finalise(s, attempt, "expired")
         return attempt
 

@@ -44,6 +44,9 @@ class Store:
             raise DatabaseDamaged(f"cannot use the database at {self._where()}: {exc.orig} "
                                   "(it is damaged or not a certprep database; nothing was changed)") from exc
         self.session: sessionmaker[Session] = sessionmaker(self.engine, expire_on_commit=False)
+        # For transactions that only read (page loads): never take SQLite's write lock.
+        self.read: sessionmaker[Session] = sessionmaker(self.engine.execution_options(read_only=True),
+                                                        expire_on_commit=False)
 
     def _where(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
@@ -65,12 +68,21 @@ def _engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # WAL: readers never block the writer; a crash loses nothing committed
+            dbapi_conn.isolation_level = None  # transactions are begun below, not by the driver
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=5000")
+            cur.execute("PRAGMA busy_timeout=10000")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):
+            # Two deferred transactions that read and then write deadlock, and SQLite fails one at
+            # once ("database is locked") instead of waiting; IMMEDIATE takes the write lock first,
+            # so concurrent writers queue under busy_timeout. Read-only work (Store.read) stays
+            # deferred: in WAL mode readers never wait.
+            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("read_only") else "BEGIN IMMEDIATE")
     return engine
 
 

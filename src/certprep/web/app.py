@@ -21,7 +21,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from starlette.middleware.base import BaseHTTPMiddleware
 
 from certprep.accounts import Accounts
 from certprep.bank.loader import content_root, load_bank, load_exams
@@ -83,6 +82,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return error_response(request, status, str(exc))
         return error_response(request, 500, str(exc))
 
+    from sqlalchemy.exc import OperationalError
+
+    @app.exception_handler(OperationalError)
+    async def database_busy(request: Request, exc: OperationalError):
+        return error_response(request, 503, "the database is busy right now; your answers so far are saved, "
+                                            "please try again in a moment")
+
     from certprep.web import routes
 
     app.include_router(routes.router)
@@ -111,23 +117,44 @@ def error_response(request: Request, status: int, message: str):
                                       status_code=status)
 
 
-class SecurityMiddleware(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next):
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not same_origin(request):
-            return error_response(request, 403, "cross-site request refused (CSRF protection)")
+class SecurityMiddleware:
+    """CSRF check, the signed-in user, and security headers, as plain ASGI (Starlette's
+    BaseHTTPMiddleware costs a task and a stream copy per request)."""
+
+    HEADERS = {
+        b"x-content-type-options": b"nosniff",
+        b"referrer-policy": b"same-origin",
+        b"x-frame-options": b"DENY",
+        b"content-security-policy": b"default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                                    b"script-src 'self'; frame-ancestors 'none'",
+    }
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
         state = request.app.state
         request.state.user = (state.accounts.user_of(request.cookies.get(SESSION_COOKIE))
                               if state.settings.accounts else LOCAL_USER)
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
-        if request.url.path.startswith("/attempts"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not same_origin(request):
+            await error_response(request, 403, "cross-site request refused (CSRF protection)")(scope, receive, send)
+            return
+        no_store = scope["path"].startswith("/attempts")
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in self.HEADERS.items() if k not in present]
+                if no_store and b"cache-control" not in present:
+                    extra.append((b"cache-control", b"no-store"))
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def same_origin(request: Request) -> bool:
