@@ -457,10 +457,10 @@ def _review_queue(c: Context) -> None:
 @pass_ctx
 def readiness(c: Context, exam_code: str, fmt: str) -> None:
     """Your expected scaled score with a 90 % interval, chance of passing, and mastery per domain."""
-    from certprep.learn.readiness import estimate, learner_outcomes, load_calibration
+    from certprep.learn.readiness import learner_readiness
 
-    bp, bank, store = c.exam(exam_code), c.bank(), c.attempts().store
-    result = estimate(bank, bp, learner_outcomes(store, "local", bp, bank), load_calibration(store)).to_dict()
+    bp, attempts = c.exam(exam_code), c.attempts()
+    result = learner_readiness(attempts.store, attempts.user, c.bank(), bp).to_dict()
     if fmt == "json":
         click.echo(json.dumps(result, indent=2))
         return
@@ -484,18 +484,12 @@ def readiness(c: Context, exam_code: str, fmt: str) -> None:
 @pass_ctx
 def plan(c: Context, exam_code: str, exam_date, hours: float, certified_on, ics: Path | None, fmt: str) -> None:
     """A week-by-week study plan to your exam date, weighted by the blueprint and your weak domains."""
-    from certprep.learn import review as queue
-    from certprep.learn.plan import study_plan, to_ics
-    from certprep.learn.readiness import estimate, learner_outcomes, load_calibration
+    from certprep.learn.plan import learner_plan, to_ics
 
-    bp, bank, attempts = c.exam(exam_code), c.bank(), c.attempts()
-    ready = estimate(bank, bp, learner_outcomes(attempts.store, attempts.user, bp, bank), load_calibration(attempts.store))
-    mastery = {d["id"]: d["mastery"] if d["answered"] else None for d in ready.domains}
-    with attempts.store.session.begin() as s:
-        queued = queue.queued(s, attempts.user)
+    bp, attempts = c.exam(exam_code), c.attempts()
     try:
-        built = study_plan(bp, exam_date.date(), hours, attempts.clock().date(), mastery, queued,
-                           certified_on.date() if certified_on else None)
+        built = learner_plan(attempts.store, attempts.user, c.bank(), bp, exam_date.date(), hours,
+                             attempts.clock().date(), certified_on.date() if certified_on else None)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     if ics:

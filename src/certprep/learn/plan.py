@@ -130,3 +130,16 @@ def to_ics(plan: Plan, bp: Blueprint) -> bytes:
         event(f"{bp.exam} renewal window (free online assessment)", plan.renewal[0], plan.renewal[1],
               "Renew the certification before it expires; the assessment opens six months before expiry.")
     return cal.to_ical()
+
+
+def learner_plan(store, user: str, bank, bp: Blueprint, exam_date: dt.date, hours_per_week: float,
+                 today: dt.date, certified_on: dt.date | None = None) -> Plan:
+    """A plan for one learner: mastery from their readiness, review load from their queue."""
+    from certprep.learn import review
+    from certprep.learn.readiness import learner_readiness
+
+    ready = learner_readiness(store, user, bank, bp)
+    mastery = {d["id"]: d["mastery"] if d["answered"] else None for d in ready.domains}
+    with store.read.begin() as s:
+        queued = review.queued(s, user)
+    return study_plan(bp, exam_date, hours_per_week, today, mastery, queued, certified_on)

@@ -17,7 +17,7 @@ from certprep.bank.blueprint import Blueprint
 from certprep.bank.items import AnyItem, CaseStudyItem, question_key
 from certprep.bank.loader import Bank, question_domain
 from certprep.engine.scoring import body_of, scaled_score
-from certprep.learn.irt import ItemParams, expected_share, posterior, prior_params, quantile
+from certprep.learn.irt import GRID, ItemParams, expected_share, posterior, prior_params, quantile
 from certprep.store.db import Store
 from certprep.store.models import Attempt, AttemptQuestion, CalibratedItem
 
@@ -87,8 +87,8 @@ def estimate(bank: Bank, bp: Blueprint, outcomes: list[tuple[AnyItem, str | None
     weights = np.array([weight_of[d] / per_domain[d] for _, _, d in questions])
     share = expected_share(params, weights)
     scaled = np.array([scaled_score(x, bp.passing.raw_cut, bp.passing.scaled) for x in share], dtype=float)
-    theta = float((post * np.linspace(-4, 4, post.size)).sum())
-    sd = float(np.sqrt((post * (np.linspace(-4, 4, post.size) - theta) ** 2).sum()))
+    theta = float((post * GRID).sum())
+    sd = float(np.sqrt((post * (GRID - theta) ** 2).sum()))
     domains = []
     for d in bp.domains:
         idx = [i for i, q in enumerate(questions) if q[2] == d.id]
@@ -98,3 +98,10 @@ def estimate(bank: Bank, bp: Blueprint, outcomes: list[tuple[AnyItem, str | None
     return Readiness(bp.code, len(outcomes), theta, sd, int(round(float((post * scaled).sum()))),
                      int(quantile(post, scaled, 0.05)), int(quantile(post, scaled, 0.95)),
                      float(post[share >= bp.passing.raw_cut].sum()), domains)
+
+
+def learner_readiness(store: Store, user: str, bank: Bank, bp: Blueprint,
+                      calibrated: dict[str, ItemParams] | None = None) -> Readiness:
+    """Readiness of one learner for one exam, from everything they have answered."""
+    calibrated = load_calibration(store) if calibrated is None else calibrated
+    return estimate(bank, bp, learner_outcomes(store, user, bp, bank), calibrated)

@@ -39,7 +39,7 @@ def exam_of(request: Request, code: str):
 
 @router.get("/")
 def home(request: Request):
-    from certprep.learn.readiness import estimate, learner_outcomes, load_calibration
+    from certprep.learn.readiness import learner_readiness, load_calibration
 
     recent, readiness = [], {}
     if request.state.user:
@@ -47,9 +47,9 @@ def home(request: Request):
         recent = attempts_for(request).list(last=5)
         calibration = load_calibration(state.store)
         for code, bp in state.exams.items():
-            outcomes = learner_outcomes(state.store, request.state.user, bp, state.bank)
-            if outcomes:
-                readiness[code] = estimate(state.bank, bp, outcomes, calibration)
+            ready = learner_readiness(state.store, request.state.user, state.bank, bp, calibration)
+            if ready.answered:
+                readiness[code] = ready
     return page(request, "home.html", recent=list(reversed(recent)), readiness=readiness)
 
 
@@ -363,7 +363,7 @@ async def review_answer(request: Request):
     if item_id not in bank.items:
         raise UnknownChoice("question", key, [])
     with attempts.store.session.begin() as s:
-        if (attempts.user, key) not in {(attempts.user, k) for k in queue.due(s, attempts.user, now(request), 1000)}:
+        if key not in queue.due(s, attempts.user, now(request), 1000):
             raise HttpError(400, "that question is not due for review")
     body = body_of(bank.items[item_id], part)
     try:
@@ -386,9 +386,7 @@ def plan_form(request: Request):
 def _plan(request: Request, params) -> tuple:
     import datetime as dt
 
-    from certprep.learn import review as queue
-    from certprep.learn.plan import study_plan
-    from certprep.learn.readiness import estimate, learner_outcomes, load_calibration
+    from certprep.learn.plan import learner_plan
 
     attempts = attempts_for(request)
     state = request.app.state
@@ -399,13 +397,9 @@ def _plan(request: Request, params) -> tuple:
         hours = float(params.get("hours") or 8)
     except ValueError:
         raise HttpError(400, "give dates as YYYY-MM-DD and hours as a number") from None
-    ready = estimate(state.bank, bp, learner_outcomes(state.store, attempts.user, bp, state.bank),
-                     load_calibration(state.store))
-    mastery = {d["id"]: d["mastery"] if d["answered"] else None for d in ready.domains}
-    with state.store.session.begin() as s:
-        queued = queue.queued(s, attempts.user)
     try:
-        return bp, study_plan(bp, exam_date, hours, now(request).date(), mastery, queued, certified)
+        return bp, learner_plan(state.store, attempts.user, state.bank, bp, exam_date, hours, now(request).date(),
+                                certified)
     except ValueError as exc:
         raise HttpError(400, str(exc)) from exc
 
