@@ -8,6 +8,7 @@ on the exam and results pages. Screenshots go to test-artifacts/.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -160,6 +161,10 @@ def test_every_type_with_the_keyboard_alone(live, page: Page, item_type: str):
     page.locator(f"input[name=type][value={item_type}]").check()
     page.locator("#count").fill("1")
     page.get_by_role("button", name="Start practice").click()
+    # Wait for the question page and its script: count() and all() below do not wait, and on a
+    # slow machine they ran against the builder page, so an empty answer was posted.
+    page.wait_for_url(re.compile(r"/attempts/\d+$"))
+    page.wait_for_load_state("load")
     form = page.locator("form.answer")
     if item_type in ("single", "problem_solution"):
         form.locator("input[type=radio]").first.focus()
