@@ -148,3 +148,33 @@ def test_history_filters_seen_missed_flagged(attempts, doc_bank):
     attempts.submit(later)
     assert attempts.missed_items("ai-102", 1) == set()
     assert attempts.missed_items("ai-102", 2) == {"search-filter-sort-attributes"}
+
+
+def test_choices_are_shown_shuffled_per_attempt_and_stay_put(attempts, synthetic_bank):
+    """Authors write the key first; an attempt shows the choices in its own order, the same on
+    every reload, and a response names an option, not a place."""
+    keys = [k for k in synthetic_bank.items if synthetic_bank.items[k].type == "single"][:20]
+    form = form_of([Section("questions", "Questions", keys)], mode="practice")
+    first, second = attempts.start(form, synthetic_bank), attempts.start(form, synthetic_bank)
+    orders = {aid: {q.key: [o.id for o in q.body.options] for q in attempts.get(aid).questions}
+              for aid in (first, second)}
+    assert orders[first] == {q.key: [o.id for o in q.body.options] for q in attempts.get(first).questions}
+    assert orders[first] != orders[second]
+    assert any(ids != sorted(ids) for ids in orders[first].values())
+    key = keys[0]
+    attempts.answer(first, key, synthetic_bank.items[key].key)
+    attempts.submit(first)
+    assert attempts.get(first).question(key).points == 1
+
+
+def test_the_bank_s_keys_are_not_given_away_by_position(exams):
+    """Over the real bank, the key is shown first about as often as chance says (1 in n)."""
+    from certprep.bank.loader import load_bank
+    from certprep.engine.order import shuffled
+
+    from .conftest import CONTENT
+    bank = load_bank(CONTENT / "items")
+    singles = [(i.id, i) for i in bank.items.values() if i.type == "single"]
+    first = sum(shuffled(i, f"7/{k}").options[0].id == i.key for k, i in singles)
+    expected = sum(1 / len(i.options) for _, i in singles)
+    assert len(singles) > 50 and first < 2 * expected

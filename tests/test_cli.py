@@ -11,6 +11,8 @@ from click.testing import CliRunner
 
 from certprep.bank.synthetic import synthetic_items
 from certprep.cli import main
+from certprep.engine.attempts import Attempts
+from certprep.store.db import Store
 
 from .conftest import CONTENT, write_items
 
@@ -132,7 +134,7 @@ def test_an_invalid_answer_in_the_file_is_refused_before_starting(cli, tmp_path)
     assert result.exit_code == 1 and f"answers.{key}: unknown option 'Z'" in result.output
 
 
-def test_interactive_practice_with_feedback_flag_quit_resume_and_review(cli):
+def test_interactive_practice_with_feedback_flag_quit_resume_and_review(cli, tmp_path):
     args = ("practice", "--exam", "ai-102", "--type", "single", "--count", "3", "--seed", "2")
     form = json.loads(cli(*args, "--print-form").output)
     keys = [q["key"] for q in form["sections"][0]["questions"]]
@@ -151,8 +153,16 @@ def test_interactive_practice_with_feedback_flag_quit_resume_and_review(cli):
     review = cli("review", "1")
     assert review.exit_code == 0
     assert "Why option A is right or wrong." in review.output and "learn.microsoft.com" in review.output
+    # Choices are shown shuffled per attempt; a typed letter names the option shown at that place.
+    store = Store(f"sqlite:///{tmp_path / 'cli.db'}")
+    view = Attempts(store, {}, user="local").get(1)
+    store.close()
+    shown = [[o.id for o in q.body.options] for q in view.questions]
+    assert any(ids != sorted(ids) for ids in shown)
+    for q in view.questions:
+        assert f"{q.body.options[0].text}" in out + done + resumed
     data = json.loads(cli("review", "1", "--format", "json").output)
-    assert [q["response"] for q in data["questions"]] == ["B", "A", "A"]
+    assert [q["response"] for q in data["questions"]] == [shown[0][1], shown[1][0], shown[2][0]]
     assert [q["flagged"] for q in data["questions"]] == [False, True, False]
 
 

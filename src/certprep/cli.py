@@ -415,7 +415,7 @@ def _review_queue(c: Context) -> None:
     from rich.markdown import Markdown
 
     from certprep.bank.items import split_question_key
-    from certprep.engine.scoring import body_of, normalize, points
+    from certprep.engine.scoring import normalize, points
     from certprep.learn import review as queue
     from certprep.terminal import explanations, parse_input, render_body
 
@@ -430,7 +430,7 @@ def _review_queue(c: Context) -> None:
     stdin = sys.stdin
     for n, key in enumerate(keys, 1):
         item_id, part = split_question_key(key)
-        body = body_of(bank.items[item_id], part)
+        body = queue.shown(bank.items[item_id], part, key, now)
         console.rule(f"Review {n} of {len(keys)} · {key}")
         console.print(render_body(body))
         while True:

@@ -24,6 +24,7 @@ from certprep.bank.blueprint import Blueprint
 from certprep.bank.items import AnyItem, split_question_key
 from certprep.bank.loader import ITEM_ADAPTER, Bank
 from certprep.engine.forms import Form, Section
+from certprep.engine.order import shuffled
 from certprep.engine.scoring import body_of, normalize, points, score
 from certprep.errors import AttemptClosed, AttemptError, InvalidResponse, SectionLocked, UnknownChoice
 from certprep.learn import review
@@ -57,10 +58,11 @@ class QuestionState:
     flagged: bool
     points: int | None
     max_points: int
+    order: str  # seeds the order of the choices shown (see engine/order.py)
 
     @property
     def body(self):
-        return body_of(self.item, self.part)
+        return shuffled(body_of(self.item, self.part), self.order)
 
     @property
     def answered(self) -> bool:
@@ -237,7 +239,7 @@ class Attempts:
             row = s.get(AttemptQuestion, (attempt_id, key))
             if row is None:
                 raise UnknownChoice("question", key, [])
-            return body_of(self._item(s, row.item_hash), split_question_key(key)[1])
+            return shuffled(body_of(self._item(s, row.item_hash), split_question_key(key)[1]), f"{attempt_id}/{key}")
 
     def flag(self, attempt_id: int, key: str, flagged: bool = True) -> None:
         with self.store.session.begin() as s:
@@ -384,7 +386,8 @@ class Attempts:
         for row in attempt.questions:
             _, part = split_question_key(row.key)
             states.append(QuestionState(row.key, self._item(s, row.item_hash), part, row.section, row.position,
-                                        row.response, row.flagged, row.points, row.max_points))
+                                        row.response, row.flagged, row.points, row.max_points,
+                                        order=f"{attempt.id}/{row.key}"))
         return AttemptView(attempt.id, attempt.exam, attempt.mode, attempt.status, attempt.feedback,
                            _utc(attempt.started_at), _utc(attempt.deadline), _utc(attempt.finished_at),
                            attempt.section, attempt.position, Form.from_dict(attempt.form), states, attempt.result)

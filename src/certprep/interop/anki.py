@@ -15,6 +15,7 @@ import genanki
 from certprep.bank.blueprint import Blueprint
 from certprep.bank.items import AnyItem, BuildListBody, DropdownBody, MatchingBody, MultipleBody, SingleBody, \
     SolutionBody, YesNoBody
+from certprep.engine.order import shuffled
 from certprep.markup import inline, markdown
 
 MODEL_ID = 1_702_000_101  # fixed forever: changing it makes Anki treat every card as new
@@ -67,7 +68,8 @@ def _part_html(body) -> tuple[str, str, str]:
 
 
 def note_for(item: AnyItem, blueprints: dict[str, Blueprint]) -> genanki.Note:
-    parts = [_part_html(body) for _, body in item.parts()]
+    # Choices in a fixed shuffled order per item: authors write the key first (engine/order.py).
+    parts = [_part_html(shuffled(body, f"{item.id}/{part}")) for part, body in item.parts()]
     multi = len(parts) > 1
     question = "".join((f"<h4>Part {n}</h4>" if multi else "") + q for n, (q, _, _) in enumerate(parts, 1))
     answer = "".join((f"<h4>Part {n}</h4>" if multi else "") + a for n, (_, a, _) in enumerate(parts, 1))

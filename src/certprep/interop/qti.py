@@ -193,7 +193,7 @@ def _processing(item_el, scoring: str, feedback_from_response: bool, blanks: lis
 
 
 def _choice_body(body_el, choices, max_choices: int, prompt: str | None = None) -> None:
-    inter = q("choiceInteraction", body_el, responseIdentifier="RESPONSE", shuffle="false", maxChoices=max_choices)
+    inter = q("choiceInteraction", body_el, responseIdentifier="RESPONSE", shuffle="true", maxChoices=max_choices)
     if prompt:
         inline_text(q("prompt", inter), prompt)
     for cid, text in choices:
@@ -251,7 +251,7 @@ def item_xml(item: AnyItem, part: str | None, body, report: Report) -> etree._El
         _declare(root, "multiple", "directedPair", pairs, mapping=[(p, 1) for p in pairs])
         _outcomes(root, len(pairs), "multiple")
         b = body_el()
-        inter = q("matchInteraction", b, responseIdentifier="RESPONSE", shuffle="false", maxAssociations=len(right))
+        inter = q("matchInteraction", b, responseIdentifier="RESPONSE", shuffle="true", maxAssociations=len(right))
         src = q("simpleMatchSet", inter)
         for cid, text, most in left:
             inline_text(q("simpleAssociableChoice", src, identifier=ident(cid), matchMax=most), text)
@@ -266,7 +266,7 @@ def item_xml(item: AnyItem, part: str | None, body, report: Report) -> etree._El
         _declare(root, "ordered", "identifier", [ident(k) for k in body.key])
         _outcomes(root, 1, None)
         b = body_el()
-        inter = q("orderInteraction", b, responseIdentifier="RESPONSE", shuffle="false",
+        inter = q("orderInteraction", b, responseIdentifier="RESPONSE", shuffle="true",
                   minChoices=len(body.key), maxChoices=len(body.key))
         for s in body.steps:
             inline_text(q("simpleChoice", inter, identifier=ident(s.id)), s.text)
@@ -285,7 +285,7 @@ def item_xml(item: AnyItem, part: str | None, body, report: Report) -> etree._El
         for m in markup.BLANK.finditer(body.template):
             _append_text(container, last, body.template[pos:m.start()])
             blank, name = by_id[m.group(1)]
-            last = q("inlineChoiceInteraction", container, responseIdentifier=name, shuffle="false")
+            last = q("inlineChoiceInteraction", container, responseIdentifier=name, shuffle="true")
             for o in blank.options:
                 q("inlineChoice", last, identifier=ident(o.id)).text = o.text
             pos = m.end()

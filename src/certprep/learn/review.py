@@ -23,6 +23,8 @@ from fsrs import Card, Rating, ReviewLog, Scheduler
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from certprep.engine.order import shuffled
+from certprep.engine.scoring import body_of
 from certprep.store.models import ReviewCard, ReviewEvent
 
 
@@ -58,6 +60,12 @@ def due(s: Session, user: str, now: dt.datetime, limit: int = 50) -> list[str]:
     rows = s.scalars(select(ReviewCard.key).where(ReviewCard.user_id == user, ReviewCard.due <= now)
                      .order_by(ReviewCard.due).limit(limit))
     return list(rows.all())
+
+
+def shown(item, part: str | None, key: str, now: dt.datetime):
+    """A due question as the review shows it: choices in a fresh order each day, so a
+    mistake is relearned, not the position of its answer."""
+    return shuffled(body_of(item, part), f"review/{key}/{now.date().isoformat()}")
 
 
 def queued(s: Session, user: str) -> int:

@@ -342,17 +342,15 @@ def review_queue(request: Request):
         return page(request, "review_queue.html", q=None, due=0, total=total)
     key = due[0]
     item_id, part = split_question_key(key)
-    from certprep.engine.scoring import body_of
-
     return page(request, "review_queue.html", q={"key": key, "item": bank.items[item_id],
-                                                 "body": body_of(bank.items[item_id], part)},
+                                                 "body": queue.shown(bank.items[item_id], part, key, now(request))},
                 due=len(due), total=total)
 
 
 @router.post("/review")
 async def review_answer(request: Request):
     from certprep.bank.items import split_question_key
-    from certprep.engine.scoring import body_of, normalize, points
+    from certprep.engine.scoring import normalize, points
     from certprep.learn import review as queue
 
     attempts = attempts_for(request)
@@ -365,7 +363,7 @@ async def review_answer(request: Request):
     with attempts.store.session.begin() as s:
         if key not in queue.due(s, attempts.user, now(request), 1000):
             raise HttpError(400, "that question is not due for review")
-    body = body_of(bank.items[item_id], part)
+    body = queue.shown(bank.items[item_id], part, key, now(request))
     try:
         response = normalize(body, response_from_form(body, form))
     except InvalidResponse as exc:
