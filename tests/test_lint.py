@@ -50,9 +50,15 @@ def test_each_defect_is_reported_with_file_line_and_fix(exams, name, line, messa
     assert str(p).startswith(f"{p.path}:{line}: ")
 
 
-@pytest.mark.parametrize("name", ["clean-item", "former-name-ok"])
+@pytest.mark.parametrize("name", ["clean-item", "former-name-ok", "times-as-text"])
 def test_clean_items_have_no_problems(exams, name):
     assert lint(FIXTURES / f"{name}.yaml", exams) == []
+
+
+def test_text_that_looks_like_a_time_or_date_stays_text(exams):
+    """A YAML parser that reads "02:00:00" as a time made a right option text an error."""
+    item = load_bank(FIXTURES / "times-as-text.yaml").items["times-as-text"]
+    assert [o.text for o in item.options] == ["P1D", "02:00:00", "2026-01-01"]
 
 
 def test_duplicate_ids_across_files(exams):

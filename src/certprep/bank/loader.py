@@ -108,7 +108,7 @@ def parse_yaml(text: str) -> tuple[object, tuple[int, str] | None]:
     the construct left open (a quote, a bracket), where the fix is needed.
     """
     try:
-        return yaml_rs.loads(text), None
+        return yaml_rs.loads(text, parse_datetime=False), None  # quoted "02:00" must stay text
     except yaml_rs.YAMLDecodeError as exc:
         rs_reason = str(exc).split("\n")[0]
     try:
