@@ -223,7 +223,7 @@ def test_a_foreign_qti_package_is_read_from_its_interactions(tmp_path, doc_bank)
     assert [s.key for s in by_id["qti-keys-and-rotation-statements"].statements] == [True, False, True]
     assert by_id["qti-keys-rotation-order"].key == ["s1", "s2", "s3", "s4"]
     dropdown = by_id["qti-openai-keyless-client"]
-    assert [b.key for b in dropdown.blanks] == ["cs", "provider", "deployment"] and "{{scope}}" in dropdown.template
+    assert [b.key for b in dropdown.blanks] == ["ai", "v1", "deployment"] and "{{scope}}" in dropdown.template
     assert any("extendedTextInteraction has no certprep item type" in n for n in report["qti-essay"])
     assert "qti-essay" not in by_id
 
@@ -296,7 +296,7 @@ def test_moodle_xml_round_trip_cloze_ordering_and_reports(tmp_path, content_dir,
     by_id = {i.id: i for i in read}
     dropdown = by_id["openai-keyless-client"]
     assert [next(o.text for o in b.options if o.id == b.key) for b in dropdown.blanks] == [
-        "https://cognitiveservices.azure.com/.default", "azure_ad_token_provider", "the name of your model deployment"]
+        "https://ai.azure.com/.default", "https://contoso-ai.openai.azure.com/openai/v1/", "the name of your model deployment"]
     assert by_id["keys-rotation-order"].type == "build_list" and len(by_id["keys-rotation-order"].key) == 4
     assert by_id["search-filter-sort-attributes"].key == ["A", "B"]
     assert [s.key for s in by_id["keys-and-rotation-statements"].statements] == [True, False, True]

@@ -53,9 +53,9 @@ def test_build_list_scores_each_slot(doc_bank):
 
 def test_dropdown_scores_each_blank(doc_bank):
     item = "openai-keyless-client"
-    assert got(doc_bank, item, {"scope": "cs", "auth": "provider", "model": "deployment"}) == (3, 3)
-    assert got(doc_bank, item, {"scope": "mgmt", "auth": "provider", "model": "deployment"}) == (2, 3)
-    assert got(doc_bank, item, {"scope": "cs"}) == (1, 3)
+    assert got(doc_bank, item, {"scope": "ai", "url": "v1", "model": "deployment"}) == (3, 3)
+    assert got(doc_bank, item, {"scope": "mgmt", "url": "v1", "model": "deployment"}) == (2, 3)
+    assert got(doc_bank, item, {"scope": "ai"}) == (1, 3)
     with pytest.raises(InvalidResponse, match="unknown option 'x'"):
         got(doc_bank, item, {"scope": "x"})
 

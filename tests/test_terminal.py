@@ -18,7 +18,7 @@ CASES = [  # (item, part, typed, follow-up answers for extra prompts, canonical 
     ("search-filter-sort-attributes", None, "B A", [], ["A", "B"]),
     ("language-feature-matching", None, "A=2 B=3 C=1", [], {"t1": "pii", "t2": "language", "t3": "sentiment"}),
     ("keys-rotation-order", None, "1 2 3 4", [], ["s1", "s2", "s3", "s4"]),
-    ("openai-keyless-client", None, "1", ["1", "2"], {"scope": "cs", "auth": "provider", "model": "family"}),
+    ("openai-keyless-client", None, "1", ["1", "2"], {"scope": "ai", "url": "v1", "model": "family"}),
     ("keys-and-rotation-statements", None, "y n y", [], {"s1": True, "s2": False, "s3": True}),
     ("keyless-app-access-ps", "kv", "n", [], False),
     ("case-contoso-claims", "q4", "A=1 B=2 C=3", [], {"t1": "di", "t2": "search", "t3": "translator"}),
