@@ -24,7 +24,7 @@ from certprep.bank.loader import ITEM_ADAPTER, Bank, Problem, _display, locate
 from certprep.bank.services import load_catalog
 
 LEARN = re.compile(r"^https://learn\.microsoft\.com/")
-SOURCE = re.compile(r"^[\w.-]+/[\w.-]+:\S+\.(md|yml|yaml|ipynb|py|cs|bicep|json|ts|js)(@[0-9a-f]{7,40})?$")
+SOURCE = re.compile(r"^[\w.-]+/[\w.-]+:\S+\.(md|yml|yaml|ipynb|py|cs|bicep|json|ts|js|sh|http)(@[0-9a-f]{7,40})?$")
 NEAR_DUPLICATE = 0.85  # word-sequence similarity (difflib ratio) above which two stems are flagged
 
 
