@@ -178,3 +178,18 @@ def test_the_bank_s_keys_are_not_given_away_by_position(exams):
     first = sum(shuffled(i, f"7/{k}").options[0].id == i.key for k, i in singles)
     expected = sum(1 / len(i.options) for _, i in singles)
     assert len(singles) > 50 and first < 2 * expected
+
+
+def test_attempts_started_at_the_same_moment_all_start(store, exams, synthetic_bank):
+    """Concurrent starts store the same item snapshots; on PostgreSQL they once deadlocked."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from certprep.engine.forms import exam_form
+
+    def start(seed: int) -> int:
+        learner = Attempts(store, exams, user=f"learner{seed}")
+        return learner.start(exam_form(synthetic_bank, exams["ai-102"], 40, seed), synthetic_bank)
+    with ThreadPoolExecutor(6) as pool:
+        ids = list(pool.map(start, range(12)))
+    assert len(set(ids)) == 12
+    assert all(len(Attempts(store, exams, user=f"learner{n}").get(i).questions) >= 40 for n, i in enumerate(ids))

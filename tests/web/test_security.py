@@ -3,6 +3,8 @@ one user never reaching another's attempts, and Markdown from the bank sanitised
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import shutil
 
 import pytest
@@ -75,6 +77,18 @@ def test_sign_in_attempts_are_rate_limited(server):
         assert client.post("/signin", data={"email": "cy@example.com", "password": "nope nope nope"}).status_code == 400
     blocked = client.post("/signin", data={"email": "cy@example.com", "password": "correct horse battery"})
     assert blocked.status_code == 429 and "too many failed sign-ins" in blocked.text
+
+
+def test_parallel_guesses_cannot_pass_the_limit(server):
+    """Each guess counts before its (slow) password check, so guesses sent at once are limited too."""
+    sign_up(server, "ed@example.com")
+
+    def guess(_):
+        return TestClient(server).post("/signin", data={"email": "ed@example.com",
+                                                        "password": "wrong guess here"}).status_code
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(guess, range(12)))
+    assert codes.count(400) == 5 and codes.count(429) == 7
 
 
 def test_cross_site_posts_are_refused(server):

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from certprep.bank.blueprint import Blueprint
@@ -41,6 +42,24 @@ def utcnow() -> dt.datetime:
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
     """SQLite hands datetimes back naive; every stored time is UTC."""
     return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
+
+
+def _order(attempt_id: int, key: str) -> str:
+    """The seed of the order an attempt shows a question's choices in (engine/order.py)."""
+    return f"{attempt_id}/{key}"
+
+
+def _save_snapshots(s: Session, bank: Bank, hashes: dict[str, str]) -> None:
+    """Store the item versions an attempt uses, once per content hash. Attempts starting at the
+    same moment (PostgreSQL) insert the same rows: in hash order, skipping ones that exist, they
+    wait for each other instead of deadlocking."""
+    known = set(s.scalars(select(ItemVersion.hash).where(ItemVersion.hash.in_(set(hashes.values())))))
+    missing = sorted({h: item_id for item_id, h in hashes.items() if h not in known}.items())
+    if missing:
+        insert = postgresql.insert if s.bind.dialect.name == "postgresql" else sqlite.insert
+        s.execute(insert(ItemVersion).values([{"hash": h, "item_id": item_id,
+                                               "body": bank.items[item_id].model_dump(mode="json")}
+                                              for h, item_id in missing]).on_conflict_do_nothing(index_elements=["hash"]))
 
 
 # A snapshot never changes for a given hash, so parsed items can be shared by every attempt.
@@ -142,13 +161,8 @@ class Attempts:
             raise AttemptError("the form has no questions")
         now = self.clock()
         with self.store.session.begin() as s:
-            hashes: dict[str, str] = {}
-            for item_id in form.item_ids():
-                item = bank.items[item_id]
-                h = hashes[item_id] = item.content_hash()
-                if s.get(ItemVersion, h) is None:
-                    s.add(ItemVersion(hash=h, item_id=item_id, body=item.model_dump(mode="json")))
-            s.flush()
+            hashes = {item_id: bank.items[item_id].content_hash() for item_id in form.item_ids()}
+            _save_snapshots(s, bank, hashes)
             attempt = Attempt(user_id=self.user, exam=form.exam, mode=form.mode, form=form.to_dict(),
                               feedback=feedback, status="open", started_at=now, section=0, position=0,
                               deadline=now + dt.timedelta(minutes=form.minutes) if form.minutes else None)
@@ -205,21 +219,25 @@ class Attempts:
         return self.answer_and_advance(attempt_id, key, response, advance=False, confidence=confidence).feedback
 
     def answer_and_advance(self, attempt_id: int, key: str, response: object | None,
-                           advance: bool = True, confidence: str | None = None) -> Answered:
+                           advance: bool = True, confidence: str | None = None,
+                           read: Callable[[object], object | None] | None = None) -> Answered:
         """Store an answer (None: leave it unanswered) with an optional confidence (low, medium,
-        high) and, with `advance`, move to the next question of the section, in one transaction."""
+        high) and, with `advance`, move to the next question of the section, in one transaction.
+        `read`, if given, makes the response from the question as shown (a web form's fields)."""
         if confidence not in (None, "low", "medium", "high"):
             raise UnknownChoice("confidence", confidence, ["low", "medium", "high"])
         with self.store.session.begin() as s:
             attempt = self._open(s, attempt_id)
             row = self._current_row(s, attempt, key)
+            _, part = split_question_key(key)
+            body = body_of(self._item(s, row.item_hash), part)
+            if read is not None:
+                response = read(shuffled(body, _order(attempt_id, key)))
             feedback = None
             if response is not None:
                 row.confidence = confidence
                 if row.response is not None and not attempt.form["sections"][row.section]["revisit"]:
                     raise AttemptError(f"{key}: answers in this section are final and cannot be changed")
-                _, part = split_question_key(key)
-                body = body_of(self._item(s, row.item_hash), part)
                 canonical = normalize(body, response)
                 row.response, row.answered_at = canonical, self.clock()
                 if attempt.mode == "practice" and attempt.feedback == "now":
@@ -231,15 +249,6 @@ class Attempts:
             if advance and not last:
                 attempt.position = position + 1
             return Answered(feedback, last)
-
-    def question_body(self, attempt_id: int, key: str):
-        """The question as the attempt shows it (from its snapshot), for parsing a form."""
-        with self.store.session.begin() as s:
-            self._load(s, attempt_id)
-            row = s.get(AttemptQuestion, (attempt_id, key))
-            if row is None:
-                raise UnknownChoice("question", key, [])
-            return shuffled(body_of(self._item(s, row.item_hash), split_question_key(key)[1]), f"{attempt_id}/{key}")
 
     def flag(self, attempt_id: int, key: str, flagged: bool = True) -> None:
         with self.store.session.begin() as s:
@@ -300,7 +309,7 @@ class Attempts:
                 if (r.points or 0) < r.max_points}
 
     def flagged_items(self, exam: str) -> set[str]:
-        with self.store.session.begin() as s:
+        with self.store.read.begin() as s:
             q = (select(AttemptQuestion.key).join(Attempt)
                  .where(Attempt.user_id == self.user, Attempt.exam == exam, AttemptQuestion.flagged))
             return {split_question_key(k)[0] for k in s.scalars(q).all()}
@@ -308,7 +317,7 @@ class Attempts:
     # ---- internals
 
     def _finished(self, exam: str) -> list[Attempt]:
-        with self.store.session.begin() as s:
+        with self.store.read.begin() as s:
             q = (select(Attempt).where(Attempt.user_id == self.user, Attempt.exam == exam,
                                        Attempt.status != "open").order_by(Attempt.id))
             attempts = list(s.scalars(q).all())
@@ -387,7 +396,7 @@ class Attempts:
             _, part = split_question_key(row.key)
             states.append(QuestionState(row.key, self._item(s, row.item_hash), part, row.section, row.position,
                                         row.response, row.flagged, row.points, row.max_points,
-                                        order=f"{attempt.id}/{row.key}"))
+                                        order=_order(attempt.id, row.key)))
         return AttemptView(attempt.id, attempt.exam, attempt.mode, attempt.status, attempt.feedback,
                            _utc(attempt.started_at), _utc(attempt.deadline), _utc(attempt.finished_at),
                            attempt.section, attempt.position, Form.from_dict(attempt.form), states, attempt.result)

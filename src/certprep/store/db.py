@@ -7,6 +7,7 @@ clear message and left exactly as it was.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
@@ -76,13 +77,33 @@ def _engine(url: str) -> Engine:
             cur.execute("PRAGMA busy_timeout=10000")
             cur.close()
 
+        # One writer per process at a time: threads queue on this lock, in order, instead of
+        # polling SQLite's file lock under busy_timeout (unfair, and with dozens of threads it
+        # timed out). Processes still share the file lock.
+        writer = threading.RLock()
+
         @event.listens_for(engine, "begin")
         def _begin(conn):
             # Two deferred transactions that read and then write deadlock, and SQLite fails one at
             # once ("database is locked") instead of waiting; IMMEDIATE takes the write lock first,
             # so concurrent writers queue under busy_timeout. Read-only work (Store.read) stays
             # deferred: in WAL mode readers never wait.
-            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("read_only") else "BEGIN IMMEDIATE")
+            if conn.get_execution_options().get("read_only"):
+                conn.exec_driver_sql("BEGIN")
+                return
+            writer.acquire()
+            conn.info["writer"] = True
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                _end(conn)
+                raise
+
+        @event.listens_for(engine, "commit")
+        @event.listens_for(engine, "rollback")
+        def _end(conn):
+            if conn.info.pop("writer", False):
+                writer.release()
     return engine
 
 

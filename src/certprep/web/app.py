@@ -13,6 +13,7 @@ Security rules kept here:
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -32,6 +33,9 @@ from certprep import markup
 HERE = Path(__file__).parent
 SESSION_COOKIE = "certprep_session"
 LOCAL_USER = "local"
+
+
+log = logging.getLogger("certprep.web")
 
 
 @dataclass
@@ -86,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(OperationalError)
     async def database_busy(request: Request, exc: OperationalError):
+        log.warning("%s %s: database unavailable: %s", request.method, request.url.path, exc.orig)
         return error_response(request, 503, "the database is busy right now; your answers so far are saved, "
                                             "please try again in a moment")
 
@@ -138,8 +143,9 @@ class SecurityMiddleware:
             return
         request = Request(scope, receive)
         state = request.app.state
-        request.state.user = (state.accounts.user_of(request.cookies.get(SESSION_COOKIE))
-                              if state.settings.accounts else LOCAL_USER)
+        signed_in = state.accounts.session_of(request.cookies.get(SESSION_COOKIE)) if state.settings.accounts else None
+        request.state.user = signed_in[0] if signed_in else None if state.settings.accounts else LOCAL_USER
+        request.state.email = signed_in[1] if signed_in else None
         if request.method not in ("GET", "HEAD", "OPTIONS") and not same_origin(request):
             await error_response(request, 403, "cross-site request refused (CSRF protection)")(scope, receive, send)
             return

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
 
 from certprep.accounts import SESSION_DAYS, AccountError, TooManyAttempts
 from certprep.bank.items import ITEM_TYPES
@@ -18,10 +19,17 @@ from certprep.web.career import load_career
 router = APIRouter()
 
 
+async def posted(request: Request) -> FormData:
+    """The submitted form, read on the event loop; the handlers that take it are plain `def`s,
+    which FastAPI runs in its thread pool, so database waits and password hashing never stall
+    the other requests of a worker."""
+    return await request.form()
+
+
 def page(request: Request, name: str, status: int = 200, **context):
     state = request.app.state
     user = request.state.user
-    context.setdefault("email", state.accounts.email_of(user) if state.settings.accounts and user else None)
+    context.setdefault("email", request.state.email)
     return state.templates.TemplateResponse(
         request, name, {"user": user, "accounts": state.settings.accounts, "exams": state.exams, **context},
         status_code=status)
@@ -98,9 +106,8 @@ def signup_form(request: Request):
 
 
 @router.post("/signup")
-async def signup(request: Request):
+def signup(request: Request, form: FormData = Depends(posted)):
     _accounts_only(request)
-    form = await request.form()
     try:
         user_id = request.app.state.accounts.sign_up(str(form.get("email", "")), str(form.get("password", "")))
     except AccountError as exc:
@@ -115,9 +122,8 @@ def signin_form(request: Request):
 
 
 @router.post("/signin")
-async def signin(request: Request):
+def signin(request: Request, form: FormData = Depends(posted)):
     _accounts_only(request)
-    form = await request.form()
     client = request.client.host if request.client else "unknown"
     try:
         user_id = request.app.state.accounts.sign_in(str(form.get("email", "")), str(form.get("password", "")), client)
@@ -144,10 +150,9 @@ def account(request: Request):
 
 
 @router.post("/account/password")
-async def change_password(request: Request):
+def change_password(request: Request, form: FormData = Depends(posted)):
     _accounts_only(request)
     attempts_for(request)
-    form = await request.form()
     try:
         request.app.state.accounts.change_password(request.state.user, str(form.get("current", "")),
                                                    str(form.get("new", "")))
@@ -178,8 +183,8 @@ def _int(value, name: str, default: int | None = None) -> int | None:
 
 @router.post("/attempts")
 async def start(request: Request):
-    attempts = attempts_for(request)
     form = await request.form()
+    attempts = attempts_for(request)
     bp = exam_of(request, str(form.get("exam", "")))
     bank = request.app.state.bank
     mode = form.get("mode")
@@ -239,12 +244,12 @@ def question_page(request: Request, attempt_id: int, feedback: str | None = None
 
 @router.post("/attempts/{attempt_id}/answer")
 async def answer(request: Request, attempt_id: int):
-    attempts = attempts_for(request)
     form = await request.form()
+    attempts = attempts_for(request)
     key = str(form.get("key", ""))
     try:
-        response = response_from_form(attempts.question_body(attempt_id, key), form)
-        outcome = attempts.answer_and_advance(attempt_id, key, response, confidence=form.get("confidence") or None)
+        outcome = attempts.answer_and_advance(attempt_id, key, None, confidence=form.get("confidence") or None,
+                                              read=lambda body: response_from_form(body, form))
     except AttemptClosed:
         return redirect(f"/attempts/{attempt_id}/results")
     except InvalidResponse as exc:
@@ -258,8 +263,8 @@ async def answer(request: Request, attempt_id: int):
 
 @router.post("/attempts/{attempt_id}/flag")
 async def flag(request: Request, attempt_id: int):
-    attempts = attempts_for(request)
     form = await request.form()
+    attempts = attempts_for(request)
     key = str(form.get("key", ""))
     attempts.flag(attempt_id, key, form.get("flagged") == "1")
     return redirect(f"/attempts/{attempt_id}")
@@ -267,8 +272,8 @@ async def flag(request: Request, attempt_id: int):
 
 @router.post("/attempts/{attempt_id}/goto")
 async def goto(request: Request, attempt_id: int):
-    attempts = attempts_for(request)
     form = await request.form()
+    attempts = attempts_for(request)
     attempts.goto(attempt_id, _int(form.get("position"), "position", 0))
     return redirect(f"/attempts/{attempt_id}")
 
@@ -349,12 +354,12 @@ def review_queue(request: Request):
 
 @router.post("/review")
 async def review_answer(request: Request):
+    form = await request.form()
     from certprep.bank.items import split_question_key
     from certprep.engine.scoring import normalize, points
     from certprep.learn import review as queue
 
     attempts = attempts_for(request)
-    form = await request.form()
     key = str(form.get("key", ""))
     bank = request.app.state.bank
     item_id, part = split_question_key(key)
