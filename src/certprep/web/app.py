@@ -143,9 +143,11 @@ class SecurityMiddleware:
             return
         request = Request(scope, receive)
         state = request.app.state
-        signed_in = state.accounts.session_of(request.cookies.get(SESSION_COOKIE)) if state.settings.accounts else None
-        request.state.user = signed_in[0] if signed_in else None if state.settings.accounts else LOCAL_USER
-        request.state.email = signed_in[1] if signed_in else None
+        if state.settings.accounts:
+            request.state.user, request.state.email = (state.accounts.session_of(request.cookies.get(SESSION_COOKIE))
+                                                       or (None, None))
+        else:
+            request.state.user, request.state.email = LOCAL_USER, None
         if request.method not in ("GET", "HEAD", "OPTIONS") and not same_origin(request):
             await error_response(request, 403, "cross-site request refused (CSRF protection)")(scope, receive, send)
             return
