@@ -85,6 +85,22 @@ def test_coverage_json_shape_on_the_bundled_bank(exam, domains, skills):
     assert sum(data["types"].values()) == data["items"]
 
 
+def test_coverage_of_some_domains_counts_only_their_items(cli, synthetic_content):
+    from certprep.bank.loader import load_bank
+
+    data = json.loads(cli("coverage", "--exam", "ai-102", "--domain", "ai102.1", "--domain", "ai102.3",
+                          "--format", "json").output)
+    live = [i for i in load_bank(synthetic_content / "items").items.values() if i.status == "live"]
+    expected = [i for i in live if any(s.startswith(("ai102.1.", "ai102.3.")) for s in i.all_skills())]
+    assert [d["id"] for d in data["domains"]] == ["ai102.1", "ai102.3"]
+    assert {s["domain"] for s in data["skills"]} == {"ai102.1", "ai102.3"}
+    assert data["items"] == len(expected) < len(live)
+    assert sum(data["types"].values()) == sum(data["difficulty"].values()) == data["items"]
+    assert data["single_share"] == round(sum(i.type == "single" for i in expected) / len(expected), 3)
+    wrong = cli("coverage", "--exam", "ai-102", "--domain", "ai102.9")
+    assert wrong.exit_code != 0 and "ai102.9" in wrong.output and "ai102.6" in wrong.output
+
+
 def test_diagnostic_from_an_answers_file_prints_a_scored_report(cli, tmp_path):
     form = json.loads(cli("diagnostic", "--exam", "ai-102", "--print-form").output)
     questions = [q for s in form["sections"] for q in s["questions"]]

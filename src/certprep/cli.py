@@ -179,13 +179,14 @@ def lint(c: Context, paths: tuple[Path, ...]) -> None:
 @main.command()
 @EXAM
 @click.option("--min", "minimum", type=int, default=3, show_default=True, help="Flag skills with fewer live items.")
+@click.option("--domain", "domains", multiple=True, help="Count only these domains, e.g. ai102.1 (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_ctx
-def coverage(c: Context, exam_code: str, minimum: int, fmt: str) -> None:
-    """Live items per skill, domain and type, and the skills below --min."""
+def coverage(c: Context, exam_code: str, minimum: int, domains: tuple[str, ...], fmt: str) -> None:
+    """Live items per skill, domain, type and difficulty, and the skills below --min."""
     from certprep.bank.coverage import coverage as compute
 
-    report = compute(c.bank(), c.exam(exam_code), minimum)
+    report = compute(c.bank(), c.exam(exam_code), minimum, list(domains))
     if fmt == "json":
         click.echo(json.dumps(report, indent=2))
         return
@@ -198,7 +199,9 @@ def coverage(c: Context, exam_code: str, minimum: int, fmt: str) -> None:
     for d in report["domains"]:
         table.add_row(f"{d['id']} {d['name']}", f"{d['weight_min']}-{d['weight_max']}%", str(d["items"]))
     console.print(table)
-    console.print("types: " + ", ".join(f"{t} {n}" for t, n in report["types"].items()))
+    console.print("types: " + ", ".join(f"{t} {n}" for t, n in report["types"].items())
+                  + f" (single {report['single_share']:.0%})")
+    console.print("difficulty: " + ", ".join(f"{d}: {n}" for d, n in report["difficulty"].items()))
     low = [s for s in report["skills"] if s["items"] < minimum]
     console.print(f"{len(low)} of {len(report['skills'])} skills have fewer than {minimum} live items:")
     for s in low:
