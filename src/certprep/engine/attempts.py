@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -79,7 +80,7 @@ class QuestionState:
     max_points: int
     order: str  # seeds the order of the choices shown (see engine/order.py)
 
-    @property
+    @cached_property  # templates read it many times per page; the shuffle is the same every time
     def body(self):
         return shuffled(body_of(self.item, self.part), self.order)
 
