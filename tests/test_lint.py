@@ -33,6 +33,8 @@ def lint(path: Path, exams):
     ("no-verified", 1, "no verified date", "verified: YYYY-MM-DD"),
     ("former-name", 1, "former name 'Form Recognizer' used", "Document Intelligence"),
     ("retired-service", 1, "retired service 'LUIS' named without saying it is retired", "migration"),
+    ("retiring-service", 10, "retiring service 'prompt flow' named without its retirement on 2027-04-20",
+     "say in the item that it retires on 2027-04-20"),
     ("choose-mismatch", 5, "choose is 3 but key has 2 options", "make choose equal"),
     ("undefined-blank", 6, "blank {{version}} in the template is not defined", "add a blank with id 'version'"),
     ("yaml-1-1-boolean", 1, "means something else to YAML 1.1", "quote ids"),
@@ -50,7 +52,7 @@ def test_each_defect_is_reported_with_file_line_and_fix(exams, name, line, messa
     assert str(p).startswith(f"{p.path}:{line}: ")
 
 
-@pytest.mark.parametrize("name", ["clean-item", "former-name-ok", "times-as-text"])
+@pytest.mark.parametrize("name", ["clean-item", "former-name-ok", "times-as-text", "retiring-service-ok"])
 def test_clean_items_have_no_problems(exams, name):
     assert lint(FIXTURES / f"{name}.yaml", exams) == []
 
@@ -91,3 +93,15 @@ def test_cli_lint_clean_folder_exits_0(content_dir):
     result = CliRunner().invoke(main, ["--content", str(content_dir), "lint"])
     assert result.exit_code == 0, result.output
     assert "0 errors, 0 warnings" in result.output
+
+
+def test_prompt_flow_is_retiring_in_the_catalog_and_items_must_say_so(exams, tmp_path):
+    """Prompt flow still runs until 2027-04-20, so naming it is allowed; teaching it without its
+    retirement is not. A date from another year or another service does not count."""
+    shown = CliRunner().invoke(main, ["--content", str(CONTENT), "services", "prompt flow"])
+    assert shown.exit_code == 0 and "retiring on 2027-04-20" in shown.output, shown.output
+    assert "Agent Framework" in shown.output
+    item = (FIXTURES / "retiring-service-ok.yaml").read_text().replace("April 20, 2027", "soon (Custom Vision retires in 2028)")
+    (tmp_path / "retiring-service-ok.yaml").write_text(item)
+    [problem] = lint(tmp_path, exams)
+    assert "retiring service 'prompt flow'" in problem.message and problem.line == 10

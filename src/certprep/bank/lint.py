@@ -6,6 +6,7 @@ warnings are printed but do not.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Iterator
@@ -30,22 +31,28 @@ NEAR_DUPLICATE = 0.85  # word-sequence similarity (difflib ratio) above which tw
 
 @dataclass(frozen=True)
 class RetiredName:
-    """A name that must not stand alone: a former name of a renamed service, or a retired service."""
+    """A name that must not stand alone: a former name of a renamed service, a retired service,
+    or a retiring one (whose item must say when it retires)."""
 
     name: str
-    current: str | None  # None: the service is retired
+    current: str | None  # None: the service is retired or retiring
     pattern: re.Pattern[str]
+    retires_on: dt.date | None = None
+    retiring: bool = False
+    service: str = ""  # the catalog entry the name belongs to
 
 
 def load_retired_names(services_file: Path) -> list[RetiredName]:
-    """Former names and retired services from the service catalog (`content/services.yaml`)."""
+    """Former names and retired and retiring services from the service catalog (`content/services.yaml`)."""
     out = []
     for svc in load_catalog(services_file).services:
-        retired = svc.status == "retired"
-        names = [f.name for f in svc.former_names] + ([svc.name, *svc.aliases] if retired else [])
+        gone = svc.status in ("retired", "retiring")
+        names = [f.name for f in svc.former_names] + ([svc.name, *svc.aliases] if gone else [])
         for name in names:
             pat = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
-            out.append(RetiredName(name, None if retired else svc.name, pat))
+            former = name not in (svc.name, *svc.aliases)
+            out.append(RetiredName(name, svc.name if former else None, pat, svc.retires_on,
+                                   retiring=svc.status == "retiring" and not former, service=svc.name))
     return out
 
 
@@ -193,24 +200,28 @@ def _check_parts(parts, field: str, noun: str) -> Iterator[Finding]:
             yield (field, n), f"{noun} {p.id!r} has no explanation", "add `explanation:`", "error"
 
 
-def _texts(item: AnyItem) -> Iterator[str]:
-    """Every learner-visible string of an item."""
-    def walk(value):
+def _texts(item: AnyItem) -> Iterator[tuple[tuple, str]]:
+    """Every learner-visible string of an item, with its location in the file."""
+    def walk(value, loc: tuple):
         if isinstance(value, str):
-            yield value
+            yield loc, value
         elif isinstance(value, dict):
             for k, v in value.items():
                 if k not in ("id", "type", "skills", "refs", "source", "key", "status", "language", "kind"):
-                    yield from walk(v)
+                    yield from walk(v, (*loc, k))
         elif isinstance(value, list):
-            for v in value:
-                yield from walk(v)
-    yield from walk(item.model_dump(mode="json"))
+            for n, v in enumerate(value):
+                yield from walk(v, (*loc, n))
+    yield from walk(item.model_dump(mode="json", exclude_none=True), ())
 
 
 def _check_names(item: AnyItem, retired: list[RetiredName]) -> Iterator[Finding]:
-    for text in _texts(item):
+    texts = list(_texts(item))
+    yield from _check_retiring(texts, [rn for rn in retired if rn.retiring])
+    for _, text in texts:
         for rn in retired:
+            if rn.retiring:
+                continue
             for m in rn.pattern.finditer(text):
                 if rn.current is not None and not _inside_formerly(text, m.start()):
                     yield (), f"former name {rn.name!r} used", f"say {rn.current!r}, or write “(formerly {rn.name})” after it", "error"
@@ -218,6 +229,25 @@ def _check_names(item: AnyItem, retired: list[RetiredName]) -> Iterator[Finding]
                 if rn.current is None and "retire" not in text.lower():
                     yield (), f"retired service {rn.name!r} named without saying it is retired", "use it only in migration items and say it is retired", "error"
                     break
+
+
+def _check_retiring(texts: list[tuple[tuple, str]], retiring: list[RetiredName]) -> Iterator[Finding]:
+    """A retiring service may be named (it still works), but the item must say somewhere when it
+    retires, so that nobody learns it as the choice for new work: some text holds "retir" and,
+    where the catalog has the date, its year."""
+    services: dict[str, list[RetiredName]] = {}
+    for rn in retiring:
+        services.setdefault(rn.service, []).append(rn)
+    for names in services.values():
+        first = next(((loc, m.group()) for loc, text in texts for rn in names if (m := rn.pattern.search(text))), None)
+        if first is None:
+            continue
+        when = names[0].retires_on
+        year = str(when.year) if when else ""
+        if not any("retir" in text.lower() and year in text for _, text in texts):
+            on = f" on {when}" if when else ""
+            yield (first[0], f"retiring service {first[1]!r} named without its retirement{on}",
+                   f"say in the item that it retires{on} and what replaces it, or retire the item", "error")
 
 
 def _inside_formerly(text: str, pos: int) -> bool:
