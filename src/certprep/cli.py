@@ -3,6 +3,7 @@ so that `certprep --help` stays fast."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -156,10 +157,15 @@ def exams(c: Context, skills_of: str | None, fmt: str) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Date the career and exam facts are aged against (default: today).")
 @pass_ctx
-def lint(c: Context, paths: tuple[Path, ...]) -> None:
-    """Check items (files or folders; default: the bundled bank); exit 1 on any error."""
-    from certprep.bank.lint import lint_bank, load_retired_names
+def lint(c: Context, paths: tuple[Path, ...], today) -> None:
+    """Check items and a content folder's career and exam facts; exit 1 on any error.
+
+    PATHS are item files or folders (default: the bundled bank). A career or exam fact older than
+    180 days is a warning: its next check is due."""
+    from certprep.bank.lint import lint_bank, lint_facts, load_retired_names
     from certprep.bank.loader import Bank, item_files, load_file
 
     bank, n_files = Bank(), 0
@@ -169,6 +175,9 @@ def lint(c: Context, paths: tuple[Path, ...]) -> None:
             load_file(path, bank)
             n_files += 1
     problems = lint_bank(bank, c.exams(), load_retired_names(c.content / "services.yaml"))
+    for root in paths or (c.content,):
+        if (root / "exams").is_dir():  # a content folder: its career and exam facts age too
+            problems += lint_facts(root, today.date() if today else dt.date.today())
     for p in problems:
         click.echo(str(p))
     errors = sum(p.severity == "error" for p in problems)
