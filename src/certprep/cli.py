@@ -249,7 +249,9 @@ def services(c: Context, name: str | None, fmt: str) -> None:
         if s.full_name:
             console.print(f"Full name: {s.full_name}")
         for f in s.former_names:
-            console.print(f"Formerly: {f.name}" + (f" (renamed {f.until})" if f.until else ""))
+            when = f" in {f.until}" + (", reported" if f.reported else "") if f.until else ""
+            console.print(f"Formerly: {f.name}" + (f" (renamed{' ' + f.became if f.became else ''}{when})"
+                                                   if f.until or f.became else ""))
         console.print(f"Status: {_status(s)}")
         console.print(s.summary)
         if s.choose_when:

@@ -78,6 +78,13 @@ def test_service_catalog_finds_former_names(client):
     assert "No service matches" in client.get("/services", params={"q": "zzz"}).text
 
 
+def test_foundry_tools_shows_every_rename_step_with_its_date(client):
+    page = visible(client.get("/services", params={"q": "Azure AI services"}).text)
+    assert ("Foundry Tools Formerly Azure AI services renamed in 2025 11 reported "
+            "Formerly Azure Cognitive Services renamed Azure AI services in 2023 07 "
+            "Formerly Azure Applied AI Services renamed Azure AI services in 2023 07") in page
+
+
 def test_history_page_serves_its_chart_locally(client):
     from .conftest import attempt_id, form_for
     from .test_exam_flow import engine_view

@@ -45,7 +45,7 @@ def load_retired_names(services_file: Path) -> list[RetiredName]:
     out = []
     for svc in load_catalog(services_file).services:
         retired = svc.status == "retired"
-        names = [f.name for f in svc.former_names] + ([svc.name, *svc.aliases] if retired else [])
+        names = [f.name for f in svc.former_names if f.flagged] + ([svc.name, *svc.aliases] if retired else [])
         for name in names:
             pat = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
             out.append(RetiredName(name, None if retired else svc.name, pat))
