@@ -134,8 +134,9 @@ def exams(c: Context, skills_of: str | None, fmt: str) -> None:
         return
     data = [{"code": bp.code, "exam": bp.exam, "title": bp.title, "status": bp.status.state,
              "retired_on": str(bp.status.retired_on or ""), "successor": bp.status.successor,
-             "minutes": bp.duration_minutes, "questions": f"{bp.questions.min}-{bp.questions.max}",
-             "passing": bp.passing.scaled, "outline": str(bp.outline.date),
+             "minutes": bp.duration_minutes, "seat_minutes": bp.duration.seat_minutes,
+             "questions": f"{bp.questions.min}-{bp.questions.max}",
+             "passing": bp.passing.scaled, "outline": str(bp.outline.date), "as_of": str(bp.duration.as_of),
              "domains": [{"id": d.id, "name": d.name, "weight": f"{d.weight_min}-{d.weight_max}%"} for d in bp.domains]}
             for bp in c.exams().values()]
     if fmt == "json":
@@ -151,8 +152,9 @@ def exams(c: Context, skills_of: str | None, fmt: str) -> None:
             table.add_row(d["name"], d["weight"])
         console.print(table)
         status = e["status"] + (f" on {e['retired_on']}; successor {e['successor'].upper()}" if e["retired_on"] else "")
-        console.print(f"  {e['minutes']} minutes · {e['questions']} questions · pass at {e['passing']} · "
-                      f"outline {e['outline']} · {status}\n")
+        seat = f" ({e['seat_minutes']} seat time)" if e["seat_minutes"] else ""
+        console.print(f"  {e['minutes']} minutes of exam time{seat} · {e['questions']} questions · "
+                      f"pass at {e['passing']} · outline {e['outline']} · {status} · as of {e['as_of']}\n")
 
 
 @main.command()
