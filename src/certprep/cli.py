@@ -3,6 +3,7 @@ so that `certprep --help` stays fast."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -133,8 +134,9 @@ def exams(c: Context, skills_of: str | None, fmt: str) -> None:
         return
     data = [{"code": bp.code, "exam": bp.exam, "title": bp.title, "status": bp.status.state,
              "retired_on": str(bp.status.retired_on or ""), "successor": bp.status.successor,
-             "minutes": bp.duration_minutes, "questions": f"{bp.questions.min}-{bp.questions.max}",
-             "passing": bp.passing.scaled, "outline": str(bp.outline.date),
+             "minutes": bp.duration_minutes, "seat_minutes": bp.duration.seat_minutes,
+             "questions": f"{bp.questions.min}-{bp.questions.max}",
+             "passing": bp.passing.scaled, "outline": str(bp.outline.date), "as_of": str(bp.duration.as_of),
              "domains": [{"id": d.id, "name": d.name, "weight": f"{d.weight_min}-{d.weight_max}%"} for d in bp.domains]}
             for bp in c.exams().values()]
     if fmt == "json":
@@ -150,16 +152,22 @@ def exams(c: Context, skills_of: str | None, fmt: str) -> None:
             table.add_row(d["name"], d["weight"])
         console.print(table)
         status = e["status"] + (f" on {e['retired_on']}; successor {e['successor'].upper()}" if e["retired_on"] else "")
-        console.print(f"  {e['minutes']} minutes · {e['questions']} questions · pass at {e['passing']} · "
-                      f"outline {e['outline']} · {status}\n")
+        seat = f" ({e['seat_minutes']} seat time)" if e["seat_minutes"] else ""
+        console.print(f"  {e['minutes']} minutes of exam time{seat} · {e['questions']} questions · "
+                      f"pass at {e['passing']} · outline {e['outline']} · {status} · as of {e['as_of']}\n")
 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Date the career and exam facts are aged against (default: today).")
 @pass_ctx
-def lint(c: Context, paths: tuple[Path, ...]) -> None:
-    """Check items (files or folders; default: the bundled bank); exit 1 on any error."""
-    from certprep.bank.lint import lint_bank, load_retired_names
+def lint(c: Context, paths: tuple[Path, ...], today) -> None:
+    """Check items and a content folder's career and exam facts; exit 1 on any error.
+
+    PATHS are item files or folders (default: the bundled bank). A career or exam fact older than
+    180 days is a warning: its next check is due."""
+    from certprep.bank.lint import lint_bank, lint_facts, load_retired_names
     from certprep.bank.loader import Bank, item_files, load_file
 
     bank, n_files = Bank(), 0
@@ -169,6 +177,9 @@ def lint(c: Context, paths: tuple[Path, ...]) -> None:
             load_file(path, bank)
             n_files += 1
     problems = lint_bank(bank, c.exams(), load_retired_names(c.content / "services.yaml"))
+    for root in paths or (c.content,):
+        if (root / "exams").is_dir():  # a content folder: its career and exam facts age too
+            problems += lint_facts(root, today.date() if today else dt.date.today())
     for p in problems:
         click.echo(str(p))
     errors = sum(p.severity == "error" for p in problems)
@@ -240,7 +251,9 @@ def services(c: Context, name: str | None, fmt: str) -> None:
         if s.full_name:
             console.print(f"Full name: {s.full_name}")
         for f in s.former_names:
-            console.print(f"Formerly: {f.name}" + (f" (renamed {f.until})" if f.until else ""))
+            when = f" in {f.until}" + (", reported" if f.reported else "") if f.until else ""
+            console.print(f"Formerly: {f.name}" + (f" (renamed{' ' + f.became if f.became else ''}{when})"
+                                                   if f.until or f.became else ""))
         console.print(f"Status: {_status(s)}")
         console.print(s.summary)
         if s.choose_when:

@@ -9,14 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from certprep.bank.blueprint import Blueprint
+from certprep.bank.blueprint import Blueprint, load_blueprint
+from certprep.bank.career import load_career
+from certprep.bank.facts import STALE_AFTER_DAYS, Fact
 from certprep.bank.items import (
     BLANK, AnyItem, BuildListBody, CaseStudyItem, DropdownBody, MatchingBody, MultipleBody,
     ProblemSolutionItem, SingleBody, YesNoBody,
@@ -47,7 +49,7 @@ def load_retired_names(services_file: Path) -> list[RetiredName]:
     out = []
     for svc in load_catalog(services_file).services:
         gone = svc.status in ("retired", "retiring")
-        names = [f.name for f in svc.former_names] + ([svc.name, *svc.aliases] if gone else [])
+        names = [f.name for f in svc.former_names if f.flagged] + ([svc.name, *svc.aliases] if gone else [])
         for name in names:
             pat = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
             former = name not in (svc.name, *svc.aliases)
@@ -300,4 +302,34 @@ def _near_duplicates(bank: Bank) -> list[Problem]:
                 a, b = pair
                 out.append(Problem(_display(bank.paths[b]), 1, b, f"stem nearly duplicates {a}",
                                    "rewrite one of them or retire it", "warning"))
+    return out
+
+
+def lint_facts(content: Path, today: dt.date) -> list[Problem]:
+    """The dated facts of the exam blueprints (`exams/*.yaml`) and of `career.yaml` under `content`."""
+    out = []
+    for path in sorted((content / "exams").glob("*.yaml")):
+        out += check_facts(path, load_blueprint(path).facts(), today)
+    if (content / "career.yaml").is_file():
+        out += check_facts(content / "career.yaml", load_career(content).facts(), today)
+    return out
+
+
+def check_facts(path: Path, facts: Iterable[Fact], today: dt.date,
+                max_age_days: int = STALE_AFTER_DAYS) -> list[Problem]:
+    """Career and exam facts (`facts()` of a blueprint or the career file): a warning for each
+    older than `max_age_days`, so the next check comes due on its own; an error for one dated
+    after today. Facts about retired certifications are history and never come due."""
+    text = path.read_text(encoding="utf-8")
+    out = []
+    for f in facts:
+        age = (today - f.sourced.as_of).days
+        line = locate(text, (*f.loc, "as_of"))
+        if age < 0:
+            out.append(Problem(_display(path), line, f.label, f"as_of {f.sourced.as_of} is after today ({today})",
+                               "set as_of to the day you saw the source state the fact", "error"))
+        elif age > max_age_days and not f.historical:
+            out.append(Problem(_display(path), line, f.label,
+                               f"fact is {age} days old (as of {f.sourced.as_of}; due after {max_age_days} days)",
+                               f"check {f.sourced.source} again, then update the fact and its as_of", "warning"))
     return out

@@ -14,7 +14,7 @@ from certprep.engine.scoring import InvalidResponse
 from certprep.errors import AttemptClosed, UnknownChoice
 from certprep.web.answer_form import response_from_form
 from certprep.web.app import SESSION_COOKIE, HttpError, attempts_for, now, redirect
-from certprep.web.career import load_career
+from certprep.bank.career import load_career
 
 router = APIRouter()
 
