@@ -31,7 +31,7 @@ from certprep.learn.readiness import Readiness, Reference, question_params, refe
 MIN_QUESTIONS = 10
 MAX_QUESTIONS = 25
 LEVEL = 0.90  # the interval that must exclude the pass mark
-BIN = 5  # randomesque: draw from this many most informative questions
+BIN = 10  # randomesque: draw from this many most informative questions (exposure control)
 
 
 def information(theta: float, a: np.ndarray, b: np.ndarray) -> np.ndarray:
