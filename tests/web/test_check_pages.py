@@ -57,6 +57,8 @@ def test_an_empty_answer_keeps_the_question_and_a_restart_loses_nothing(make_app
     page = client.get(f"/attempts/{aid}").text
     client.post(f"/attempts/{aid}/answer", data={"key": posted_key(page)})
     assert len(engine_view(client.app, aid).questions) == 1  # nothing answered, nothing asked next
+    ended = client.post(f"/attempts/{aid}/finish-section")  # a check ends only by its stopping rule
+    assert ended.status_code == 400 and "ends by itself" in ended.text and engine_view(client.app, aid).open
     q = engine_view(client.app, aid).current()
     client.post(f"/attempts/{aid}/answer", data={"key": posted_key(page), **form_for(q.body, correct=False)})
     second = TestClient(make_app())  # another process over the same database

@@ -270,7 +270,7 @@ class Attempts:
     def finish_section(self, attempt_id: int) -> AttemptView:
         """Lock the current section and move to the next; finishing the last one submits."""
         with self.store.session.begin() as s:
-            attempt = self._open(s, attempt_id)
+            attempt = self._open(s, attempt_id, ending=True)
             if attempt.section + 1 >= len(attempt.form["sections"]):
                 self._finalise(s, attempt, "finished")
             else:
@@ -280,7 +280,7 @@ class Attempts:
 
     def submit(self, attempt_id: int) -> dict:
         with self.store.session.begin() as s:
-            attempt = self._open(s, attempt_id)
+            attempt = self._open(s, attempt_id, ending=True)
             self._finalise(s, attempt, "finished")
             return attempt.result  # type: ignore[return-value]
 
@@ -379,8 +379,10 @@ class Attempts:
             self._finalise(s, attempt, "expired")
         return attempt
 
-    def _open(self, s: Session, attempt_id: int) -> Attempt:
+    def _open(self, s: Session, attempt_id: int, *, ending: bool = False) -> Attempt:
         attempt = self._touch(s, attempt_id)
+        if ending and attempt.mode == "check" and attempt.status == "open":
+            raise AttemptError(f"attempt {attempt_id} is a quick check: it ends by itself once its call is sure")
         if attempt.status == "expired":
             raise AttemptClosed(f"attempt {attempt_id}: time is up; it was scored with the answers given before the deadline")
         if attempt.status != "open":
