@@ -598,10 +598,11 @@ def _print_result(c: Context, attempt_id: int, result: dict, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps({"attempt": attempt_id, **result}, indent=2))
         return
-    from certprep.terminal import render_report
+    from certprep.terminal import render_check, render_report
 
     console = _console()
-    console.print(render_report(result, f"Attempt {attempt_id}"))
+    console.print(render_check(result, f"Attempt {attempt_id}") if "check" in result
+                  else render_report(result, f"Attempt {attempt_id}"))
     console.print(f"Review it with: certprep review {attempt_id}")
 
 
@@ -617,6 +618,47 @@ def diagnostic(c: Context, exam_code: str, answers: Path | None, print_form: boo
     from certprep.engine.forms import diagnostic_form
 
     _take(c, diagnostic_form(c.bank(), c.exam(exam_code)), fmt, answers, print_form, confidence=confidence)
+
+
+@main.command()
+@EXAM
+@click.option("--seed", type=int, help="Seed for a reproducible check.")
+@click.option("--answers", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Answer each question the check asks from a JSON file of answers by question key "
+                   "(docs/answers-file.md); it must answer every question the check may ask.")
+@FORMAT
+@pass_ctx
+def check(c: Context, exam_code: str, seed: int | None, answers: Path | None, fmt: str) -> None:
+    """A quick adaptive readiness check: 10 to 25 questions, each chosen from your answers so far,
+    ending in a pass/fail call with its probability (docs/learning.md)."""
+    from certprep.engine.checks import Checks
+
+    bp, attempts = c.exam(exam_code), c.attempts()
+    checks = Checks(attempts, c.bank())
+    if answers is not None:
+        from certprep import answers as answers_file
+        from certprep.engine.forms import Form, Section
+        from certprep.errors import AnswersFileError
+
+        pool = checks.pool(bp)
+        every = Form(bp.code, "check", [Section("questions", "Quick check", pool.keys)], 0, c.bank().version)
+        given = answers_file.read(answers, every, c.bank())["answers"]
+        attempt_id = checks.start(bp, seed)
+        view = attempts.get(attempt_id)
+        while view.open:
+            key = view.current().key
+            if key not in given:
+                raise AnswersFileError(f"{answers}: answers: the check asked {key}, which the file does not answer; "
+                                       f"the check is saved (certprep resume {attempt_id})")
+            _, view = checks.answer(attempt_id, key, given[key])
+        _print_result(c, attempt_id, view.result, fmt)
+        return
+    from certprep.terminal import run_check
+
+    attempt_id = checks.start(bp, seed)
+    view = run_check(checks, attempt_id, _console(), lambda: sys.stdin.readline() or None)
+    if not view.open:
+        _print_result(c, attempt_id, view.result, fmt)
 
 
 @main.command()
@@ -690,6 +732,14 @@ def resume(c: Context, attempt_id: int | None, fmt: str) -> None:
         return
     console = _console()
     console.print(f"Resuming attempt {attempt_id} ({view.exam}, {view.mode}).")
+    if view.mode == "check":
+        from certprep.engine.checks import Checks
+        from certprep.terminal import run_check
+
+        view = run_check(Checks(attempts, c.bank()), attempt_id, console, lambda: sys.stdin.readline() or None)
+        if not view.open:
+            _print_result(c, attempt_id, view.result, fmt)
+        return
     Session(attempts, attempt_id, console, lambda: None).review_screen(view)
     _interactive(c, attempt_id, fmt)
 

@@ -312,6 +312,34 @@ class Session:
         return True
 
 
+def run_check(checks, attempt_id: int, console: Console, read_line) -> AttemptView:
+    """An adaptive check (engine/checks.py) at the terminal: one question at a time, answers are
+    final, `q` saves and quits. Returns the last view (open if the learner quit)."""
+    def ask(prompt: str) -> str:
+        console.print(prompt + "> ", end="")
+        line = read_line()
+        if line is None:
+            raise EOFError
+        return line.rstrip("\n")
+
+    view = checks.advance(attempt_id)  # a crash between an answer and the next question
+    try:
+        while view.open:
+            q = view.current()
+            console.rule(f"Quick check · question {len(view.questions)} · {q.key}")
+            console.print(render_body(q.body))
+            line = ask("answer (q to save and quit)").strip()
+            if line == "q":
+                raise EOFError
+            try:
+                _, view = checks.answer(attempt_id, q.key, parse_input(q.body, line, ask))
+            except CertprepError as exc:
+                console.print(f"[red]{exc}[/red]")
+    except EOFError:
+        console.print(f"\nSaved. Resume with: certprep resume {attempt_id}")
+    return view
+
+
 def _clock(left: dt.timedelta) -> str:
     total = int(left.total_seconds())
     return f"{total // 3600}:{total % 3600 // 60:02d}:{total % 60:02d}"
@@ -341,3 +369,26 @@ def render_report(result: dict, title: str = "Result") -> Group:
         parts.append(Text("Study first: " + "; ".join(names[d] for d in result["weakest_domains"]), style="yellow"))
     parts.append(Text("The scaled score is an estimate: see docs/scoring.md.", style="dim"))
     return Group(*parts)
+
+
+def render_check(result: dict, title: str = "Quick check") -> Group:
+    """A finished check: the pass/fail call with its probability, the expected scaled score with
+    its 90 % interval, mastery per domain, and how many questions it took."""
+    check = result["check"]
+    passed = check["call"] == "pass"
+    low, high = check["interval_90"]
+    head = Text.assemble((f"{title}: ", "bold"), ("likely PASS" if passed else "likely FAIL",
+                                                    "bold green" if passed else "bold red"),
+                         f" (chance of passing {check['probability_of_passing']:.0%})")
+    score = Text(f"Expected scaled score {check['expected_scaled_score']} (90 % interval {low}–{high}; "
+                 f"pass at {result['passing_score']})\nquestions asked: {check['asked']}")
+    table = Table(show_header=True, box=None)
+    table.add_column("Domain")
+    table.add_column("Mastery", justify="right")
+    table.add_column("Asked", justify="right")
+    for d in check["domains"]:
+        table.add_row(d["name"], "—" if d["mastery"] is None else f"{d['mastery']:.0%}", str(d["answered"]))
+    note = ("The interval excludes the pass mark: the call is sure at 90 %." if check["sure"] else
+            "The check reached its 25 questions before the call was sure at 90 %: you are near the pass mark.")
+    return Group(head, score, table, Text(note, style="dim"),
+                 Text("How the check works: docs/learning.md", style="dim"))

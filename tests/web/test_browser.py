@@ -221,3 +221,23 @@ def test_sign_up_and_sign_in(live, page: Page):
     cookie = next(c for c in page.context.cookies() if c["name"] == "certprep_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
     assert json.dumps(cookie).count("learner") == 0
+
+
+def test_a_quick_check_with_the_mouse(live, page: Page):
+    """From the home page to the call: one question at a time, 10 to 25 of them."""
+    page.goto(live.url)
+    page.get_by_role("button", name="Quick check").last.click()  # the AI-103 card
+    page.wait_for_url(re.compile(r"/attempts/\d+$"))
+    for n in range(1, 26):
+        expect(page.locator(".progress")).to_have_text(f"Question {n}")
+        expect(page.locator(".attempt-bar")).to_contain_text("AI-103 check")
+        answer_with_mouse(page)
+        page.wait_for_load_state("load")
+        if "/results" in page.url:
+            break
+    expect(page.locator("h1")).to_contain_text("AI-103 quick check: likely")
+    asked = int(page.locator(".asked").inner_text().split(": ")[1])
+    assert 10 <= asked <= 25 and asked == n
+    expect(page.get_by_text("Chance of passing")).to_be_visible()
+    assert page.locator("meter").count() == 5  # mastery of each AI-103 domain
+    assert axe_violations(page) == []

@@ -270,7 +270,7 @@ class Attempts:
     def finish_section(self, attempt_id: int) -> AttemptView:
         """Lock the current section and move to the next; finishing the last one submits."""
         with self.store.session.begin() as s:
-            attempt = self._open(s, attempt_id)
+            attempt = self._open(s, attempt_id, ending=True)
             if attempt.section + 1 >= len(attempt.form["sections"]):
                 self._finalise(s, attempt, "finished")
             else:
@@ -280,9 +280,43 @@ class Attempts:
 
     def submit(self, attempt_id: int) -> dict:
         with self.store.session.begin() as s:
-            attempt = self._open(s, attempt_id)
+            attempt = self._open(s, attempt_id, ending=True)
             self._finalise(s, attempt, "finished")
             return attempt.result  # type: ignore[return-value]
+
+    def grow(self, attempt_id: int, bank: Bank, choose: Callable[[list[tuple[str, AnyItem, str | None, float]]], str | None],
+             finish: Callable[[list[tuple[str, AnyItem, str | None, float]]], dict]) -> AttemptView:
+        """Go on with a form that grows one question at a time (an adaptive check), in one
+        transaction: once the current question is answered, `choose` names the next from the
+        answers so far (key, item, part, share of points), or None to finish; `finish` then
+        adds to the scored result. Idempotent: nothing happens while the current question waits
+        for its answer, so it can run after a crash as well as after each answer."""
+        with self.store.session.begin() as s:
+            attempt = self._touch(s, attempt_id)
+            rows = list(attempt.questions)
+            if attempt.status != "open" or (rows and rows[-1].response is None):
+                return self._view(s, attempt)
+            answers = []
+            for row in rows:
+                _, part = split_question_key(row.key)
+                item = self._item(s, row.item_hash)
+                answers.append((row.key, item, part, points(body_of(item, part), row.response) / row.max_points))
+            key = choose(answers)
+            if key is None or key in {r.key for r in rows}:
+                self._finalise(s, attempt, "finished")
+                attempt.result = {**attempt.result, **finish(answers)}
+                return self._view(s, attempt)
+            item_id, part = split_question_key(key)
+            item = bank.items[item_id]
+            _save_snapshots(s, bank, {item_id: item.content_hash()})
+            attempt.questions.append(AttemptQuestion(key=key, position=len(rows), section=0, item_hash=item.content_hash(),
+                                                     flagged=False, max_points=body_of(item, part).max_points()))
+            sections = [dict(sec) for sec in attempt.form["sections"]]
+            sections[0]["questions"] = [*sections[0]["questions"], key]
+            attempt.form = {**attempt.form, "sections": sections}  # a new dict, so the JSON column is saved
+            attempt.position = len(rows)
+            s.flush()
+            return self._view(s, attempt)
 
     # ---- history for practice filters
 
@@ -345,8 +379,10 @@ class Attempts:
             self._finalise(s, attempt, "expired")
         return attempt
 
-    def _open(self, s: Session, attempt_id: int) -> Attempt:
+    def _open(self, s: Session, attempt_id: int, *, ending: bool = False) -> Attempt:
         attempt = self._touch(s, attempt_id)
+        if ending and attempt.mode == "check" and attempt.status == "open":
+            raise AttemptError(f"attempt {attempt_id} is a quick check: it ends by itself once its call is sure")
         if attempt.status == "expired":
             raise AttemptClosed(f"attempt {attempt_id}: time is up; it was scored with the answers given before the deadline")
         if attempt.status != "open":

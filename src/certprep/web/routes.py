@@ -188,6 +188,10 @@ async def start(request: Request):
     bp = exam_of(request, str(form.get("exam", "")))
     bank = request.app.state.bank
     mode = form.get("mode")
+    if mode == "check":
+        from certprep.engine.checks import Checks
+
+        return redirect(f"/attempts/{Checks(attempts, bank).start(bp)}")
     if mode == "diagnostic":
         built, feedback = diagnostic_form(bank, bp), "end"
     elif mode == "exam":
@@ -203,7 +207,7 @@ async def start(request: Request):
                               types=form.getlist("type"), count=_int(form.get("count"), "count", 10),
                               only=only, seed=_int(form.get("seed"), "seed"))
     else:
-        raise UnknownChoice("mode", mode, ["diagnostic", "exam", "practice"])
+        raise UnknownChoice("mode", mode, ["check", "diagnostic", "exam", "practice"])
     attempt_id = attempts.start(built, bank, feedback=feedback)
     return redirect(f"/attempts/{attempt_id}")
 
@@ -218,6 +222,17 @@ def _view(request: Request, attempt_id: int) -> AttemptView:
     return attempts_for(request).get(attempt_id)
 
 
+def _check_goes_on(request: Request, view: AttemptView) -> AttemptView:
+    """An adaptive check asks its next question (or finishes) once the current one is answered;
+    also after a crash between the two."""
+    current = view.current()
+    if view.mode != "check" or not view.open or current is None or not current.answered:
+        return view
+    from certprep.engine.checks import Checks
+
+    return Checks(attempts_for(request), request.app.state.bank).advance(view.id)
+
+
 @router.get("/attempts")
 def history(request: Request):
     views = attempts_for(request).list()
@@ -229,7 +244,7 @@ def history(request: Request):
 
 @router.get("/attempts/{attempt_id}")
 def question_page(request: Request, attempt_id: int, feedback: str | None = None):
-    view = _view(request, attempt_id)
+    view = _check_goes_on(request, _view(request, attempt_id))
     if not view.open:
         return redirect(f"/attempts/{attempt_id}/results")
     q = view.current()
@@ -258,7 +273,9 @@ async def answer(request: Request, attempt_id: int):
     except InvalidResponse as exc:
         raise HttpError(400, f"that answer does not fit the question: {exc}") from exc
     if outcome.feedback is not None:
-        return redirect(f"/attempts/{attempt_id}?feedback={key}")  # the feedback, then the next question
+        return redirect(f"/attempts/{attempt_id}?feedback={key}")
+    if _check_goes_on(request, attempts.get(attempt_id)).mode == "check":
+        return redirect(f"/attempts/{attempt_id}")  # the next question, or the results  # the feedback, then the next question
     if form.get("go") == "review" or outcome.last_in_section:
         return redirect(f"/attempts/{attempt_id}/section")
     return redirect(f"/attempts/{attempt_id}")
@@ -303,7 +320,8 @@ def results(request: Request, attempt_id: int):
     view = _view(request, attempt_id)
     if view.open:
         raise HttpError(409, "this attempt is still open; finish it to see results")
-    return page(request, "results.html", view=view, result=view.result)
+    return page(request, "check_results.html" if view.mode == "check" else "results.html", view=view,
+                result=view.result)
 
 
 @router.post("/_bench/insert")
