@@ -41,6 +41,8 @@ from pathlib import Path
 
 import httpx2 as httpx
 
+from certprep.web.app import SESSION_COOKIE
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -93,6 +95,31 @@ async def sign_up(c: httpx.AsyncClient, n: int) -> None:
     r = await c.post("/signup", data={"email": f"learner{n}@bench.example", "password": PASSWORD})
     if r.status_code != 303:
         raise RuntimeError(f"learner {n} could not sign up: {r.status_code} {r.text[:300]}")
+
+
+def enrol(database_url: str, learners: int) -> list[str]:
+    """Accounts and signed-in sessions for `learners` learners, made through the core before the
+    server starts (set-up, not measured): one argon2 hash serves them all, since they share a
+    password, where signing 2,000 learners up over HTTP would spend minutes in argon2."""
+    import datetime as dt
+    import uuid
+
+    from argon2 import PasswordHasher
+
+    from certprep.accounts import Accounts
+    from certprep.store.db import Store
+    from certprep.store.models import User
+
+    store = Store(database_url)
+    accounts = Accounts(store)
+    password_hash = PasswordHasher().hash(PASSWORD)
+    ids = [uuid.uuid4().hex for _ in range(learners)]
+    with store.session.begin() as s:
+        s.add_all(User(id=user_id, email=f"learner{n}@bench.example", password_hash=password_hash,
+                       created_at=dt.datetime.now(dt.UTC)) for n, user_id in enumerate(ids))
+    tokens = [accounts.open_session(user_id) for user_id in ids]
+    store.close()
+    return tokens
 
 
 async def start_exam(c: httpx.AsyncClient, n: int, exam: str = "ai-102", mode: str = "exam", **extra) -> str:
@@ -166,11 +193,11 @@ async def ceiling(url: str, requests: int, concurrency: int) -> tuple[list[float
         return latencies, time.perf_counter() - start
 
 
-async def closed_loop(url: str, learners: int) -> dict:
+async def closed_loop(url: str, tokens: list[str]) -> dict:
+    learners = len(tokens)
     latencies: list[float] = []
     errors: list[str] = []
-    clients = [client(url) for _ in range(learners)]
-    await bounded((sign_up(c, i) for i, c in enumerate(clients)), 8)
+    clients = [client(url, cookies={SESSION_COOKIE: token}) for token in tokens]
     locations = await bounded((start_exam(c, i) for i, c in enumerate(clients)), 16)
     start = time.perf_counter()
     await asyncio.gather(*(answer_all(c, loc, latencies, errors) for c, loc in zip(clients, locations)))
@@ -191,14 +218,12 @@ async def closed_loop(url: str, learners: int) -> dict:
 # ---- open loop: learners who think
 
 
-async def open_loop(url: str, learners: int, think: float, duration: float, seed: int = 1) -> dict:
+async def open_loop(url: str, tokens: list[str], think: float, duration: float, seed: int = 1) -> dict:
+    learners = len(tokens)
     rng = random.Random(seed)
     kinds: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
-    clients = [client(url) for _ in range(learners)]
-    t = time.perf_counter()
-    await bounded((sign_up(c, i) for i, c in enumerate(clients)), 8)
-    print(f"signed up {learners} learners in {time.perf_counter() - t:.0f} s (not timed)")
+    clients = [client(url, cookies={SESSION_COOKIE: token}) for token in tokens]
     began = time.perf_counter()
     deadline = began + duration
 
@@ -296,9 +321,10 @@ async def growth(url: str, samples: int = 40) -> dict:
 # ---- the server
 
 
-def serve(db: str, workers: int):
+def serve(db: str, workers: int, learners: int):
     """Start the app (benchmarks/bench_app.py: certprep's app plus the ceiling endpoint) as
-    `certprep serve` would, and return (base URL, stop function)."""
+    `certprep serve` would, with `learners` signed-in learners; return (base URL, their session
+    tokens, stop function)."""
     cluster = None
     tmp = tempfile.mkdtemp()
     if db == "postgresql":
@@ -310,8 +336,7 @@ def serve(db: str, workers: int):
         url = f"sqlite:///{tmp}/bench.db"
     env = {**os.environ, "CERTPREP_DATABASE_URL": url, "CERTPREP_ACCOUNTS": "1",
            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    subprocess.run([sys.executable, "-c", "from certprep.store.db import Store; Store().close()"], env=env,
-                   check=True)  # migrate once, before the workers start, as `certprep serve` does
+    tokens = enrol(url, learners)  # also migrates, before the workers start, as `certprep serve` does
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "benchmarks.bench_app:create", "--factory",
                                "--port", str(port), "--workers", str(workers), "--log-level", "warning"],
@@ -330,7 +355,7 @@ def serve(db: str, workers: int):
         if cluster:
             cluster.stop()
 
-    return base, stop
+    return base, tokens, stop
 
 
 def main() -> None:
@@ -345,7 +370,7 @@ def main() -> None:
     parser.add_argument("--format", choices=["text", "json"], default="text")
     args = parser.parse_args()
     learners = args.learners or (2000 if args.open_loop else 200)
-    base, stop = serve(args.db, args.workers)
+    base, tokens, stop = serve(args.db, args.workers, 0 if args.growth else learners)
     try:
         mode = "growth" if args.growth else "open loop" if args.open_loop else "closed loop"
         print(f"{mode}: {learners} learners, AI-102 exams, {args.db}, {args.workers} worker processes; "
@@ -353,9 +378,9 @@ def main() -> None:
         if args.growth:
             result = asyncio.run(growth(base))
         elif args.open_loop:
-            result = asyncio.run(open_loop(base, learners, args.think, args.duration))
+            result = asyncio.run(open_loop(base, tokens, args.think, args.duration))
         else:
-            result = asyncio.run(closed_loop(base, learners))
+            result = asyncio.run(closed_loop(base, tokens))
         result = {"db": args.db, "workers": args.workers, "same_machine": True, **result}
         if args.format == "json":
             print(json.dumps(result))
