@@ -162,7 +162,7 @@ class Attempts:
             raise AttemptError("the form has no questions")
         now = self.clock()
         with self.store.session.begin() as s:
-            hashes = {item_id: bank.items[item_id].content_hash() for item_id in form.item_ids()}
+            hashes = {item_id: bank.hash_of(item_id) for item_id in form.item_ids()}
             _save_snapshots(s, bank, hashes)
             attempt = Attempt(user_id=self.user, exam=form.exam, mode=form.mode, form=form.to_dict(),
                               feedback=feedback, status="open", started_at=now, section=0, position=0,

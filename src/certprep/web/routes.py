@@ -324,25 +324,6 @@ def results(request: Request, attempt_id: int):
                 result=view.result)
 
 
-@router.post("/_bench/insert")
-def bench_insert(request: Request):
-    """The benchmark's ceiling (benchmarks/web_load.py): one insert through the same stack.
-    Off unless CERTPREP_BENCH=1."""
-    import os
-    import secrets
-
-    from fastapi.responses import PlainTextResponse
-
-    from certprep.store.models import WebSession
-
-    if os.environ.get("CERTPREP_BENCH") != "1":
-        raise HttpError(404, "not found")
-    at = now(request)
-    with request.app.state.store.session.begin() as s:
-        s.add(WebSession(token_hash=secrets.token_hex(32), user_id="bench", created_at=at, expires_at=at))
-    return PlainTextResponse("ok")
-
-
 @router.get("/attempts/{attempt_id}/review")
 def review(request: Request, attempt_id: int):
     view = _view(request, attempt_id)
