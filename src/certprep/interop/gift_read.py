@@ -27,8 +27,8 @@ from pathlib import Path
 
 from certprep.bank.items import AnyItem
 from certprep.interop.importing import (
-    TF_NOTE, ImportReport, Series, Skipped, Unreadable, draft, excerpt, item_id, keyed_choice, letter, true_false,
-    unique_ids, validate,
+    TF_NOTE, ImportReport, Series, Skipped, Unreadable, admit, draft, excerpt, item_id, keyed_choice, letter, true_false,
+    validate,
 )
 from certprep.interop.rich_text import split_marker, to_markdown
 
@@ -192,7 +192,7 @@ class Reader:
             data = self.matching(meta, answers(body), fmt)
         else:
             data = self.choice(meta, answers(body), fmt, notes)
-        item = validate(data)
+        item = admit(validate(data), self.report)
         for note in notes:
             self.report.add(item.id, note)
         return item
@@ -238,7 +238,7 @@ class Reader:
                                 "read from the GIFT text instead")
                 continue
             self.ours.add(item.id)
-            self.items.append(item)
+            self.items.append(admit(item, self.report))
         return problems
 
     def read(self, text: str) -> tuple[list[AnyItem], ImportReport]:
@@ -258,7 +258,7 @@ class Reader:
                 for problem in problems:
                     self.report.add(item.id, problem)
         self.items.extend(self.series.items(self.report))
-        return unique_ids(self.items, self.report), self.report
+        return self.items, self.report
 
     def skip(self, block: Block, number: int, why: str) -> None:
         title = block.text[2:].partition("::")[0] if block.text.startswith("::") else ""

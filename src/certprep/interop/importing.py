@@ -49,6 +49,7 @@ class ImportReport(Report):
     """Notes per imported item (what changed on the way in) and the questions not imported."""
 
     skipped: list[Skipped] = field(default_factory=list)
+    taken: set[str] = field(default_factory=set)  # the ids given out so far
 
 
 def read_bytes(path: Path) -> bytes:
@@ -122,24 +123,21 @@ def excerpt(text: str, size: int = 40) -> str:
     return flat if len(flat) <= size else flat[:size - 1] + "…"
 
 
-def unique_ids(items: list[AnyItem], report: Report) -> list[AnyItem]:
-    """Items whose ids repeat within one import are renamed (`id-2`) and reported, never overwritten."""
-    taken = {i.id for i in items}
-    seen: set[str] = set()
-    out = []
-    for item in items:
-        if item.id in seen:
-            base, n = item.id[:76].rstrip("-"), 2
-            while f"{base}-{n}" in taken:
-                n += 1
-            new_id = f"{base}-{n}"
-            taken.add(new_id)
-            report.add(new_id, f"the id {item.id!r} is already used by an earlier question of this import: "
-                               f"renamed {new_id!r}")
-            item = item.model_copy(update={"id": new_id})
-        seen.add(item.id)
-        out.append(item)
-    return out
+def admit(item: AnyItem, report: ImportReport) -> AnyItem:
+    """The item, renamed (`id-2`) and reported when an earlier item of this import has its id:
+    items are never overwritten."""
+    new_id, n = item.id, 2
+    while new_id in report.taken:
+        new_id, n = f"{item.id[:76].rstrip('-')}-{n}", n + 1
+    report.taken.add(new_id)
+    if new_id == item.id:
+        return item
+    report.add(new_id, f"the id {item.id!r} is already used by an earlier question of this import: renamed {new_id!r}")
+    return item.model_copy(update={"id": new_id})
+
+
+def unique_ids(items: list[AnyItem], report: ImportReport) -> list[AnyItem]:
+    return [admit(i, report) for i in items]
 
 
 def keyed_choice(meta: dict, options: list[dict], weights: list[float], notes: list[str],
@@ -223,12 +221,12 @@ class Series:
             try:
                 if len(statements) == 1:
                     _, _, _, stem, truth, true_fb, false_fb = parts[0]
-                    out.append(validate(true_false(draft(identifier, stem), truth, true_fb, false_fb)))
-                    report.add(identifier, TF_NOTE)
+                    out.append(admit(validate(true_false(draft(identifier, stem), truth, true_fb, false_fb)), report))
+                    report.add(out[-1].id, TF_NOTE)
                 else:
-                    out.append(validate({**draft(identifier, SERIES_STEM), "type": "yes_no",
-                                         "statements": list(statements.values())}))
-                    report.add(identifier, f"{len(statements)} true/false questions named {identifier}#… "
+                    out.append(admit(validate({**draft(identifier, SERIES_STEM), "type": "yes_no",
+                                               "statements": list(statements.values())}), report))
+                    report.add(out[-1].id, f"{len(statements)} true/false questions named {identifier}#… "
                                            "read as one Yes/No series")
             except Unreadable as exc:
                 report.skipped.extend(Skipped(where, number, f"{identifier}#{part}", "truefalse", str(exc))

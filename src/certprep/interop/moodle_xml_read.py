@@ -31,8 +31,8 @@ from lxml import etree
 
 from certprep.bank.items import AnyItem
 from certprep.interop.importing import (
-    TF_NOTE, ImportReport, Series, Skipped, Unreadable, draft, excerpt, item_id, keyed_choice, letter, true_false,
-    unique_ids, validate,
+    TF_NOTE, ImportReport, Series, Skipped, Unreadable, admit, draft, excerpt, item_id, keyed_choice, letter, true_false,
+    validate,
 )
 from certprep.interop.rich_text import split_marker, to_markdown
 from certprep.interop.tabular import FormatError
@@ -80,7 +80,7 @@ class Reader:
         number = 0
         for node in quiz:
             if isinstance(node, etree._Comment) and (node.text or "").strip().startswith(MARK):
-                self.record(node)
+                self.record(node, number + 1)
             elif node.tag == "question" and node.get("type") != "category":
                 number += 1
                 try:
@@ -94,18 +94,19 @@ class Reader:
                 if item is not None:
                     self.items.append(item)
         self.items.extend(self.series.items(self.report))
-        return unique_ids(self.items, self.report), self.report
+        return self.items, self.report
 
-    def record(self, node) -> None:
+    def record(self, node, number: int) -> None:
+        """The item our own export wrote before question `number`."""
         try:
             item = validate(json.loads(base64.b64decode(node.text.strip().removeprefix(MARK), validate=True)))
         except (binascii.Error, ValueError, Unreadable) as exc:
-            self.report.skipped.append(Skipped(f"{self.source}:{node.sourceline}", 0, "certprep-item comment",
+            self.report.skipped.append(Skipped(f"{self.source}:{node.sourceline}", number, "certprep-item comment",
                                                "certprep record", f"the record does not read ({exc}); the question "
                                                "after it is read from its Moodle XML instead"))
             return
         self.ours.add(item.id)
-        self.items.append(item)
+        self.items.append(admit(item, self.report))
 
     def text(self, el, media: list[str], default: str = AUTO) -> str:
         """The Markdown of an element holding <text>, read in the format the element names."""
@@ -164,7 +165,7 @@ class Reader:
         notes += [f"the image or file {m} is not kept (certprep items hold text)" for m in dict.fromkeys(media + attached)]
         if self.text(q.find("generalfeedback"), []):
             notes.append("the general feedback is not kept: certprep keeps an explanation per option")
-        item = validate(data)
+        item = admit(validate(data), self.report)
         for note in notes:
             self.report.add(item.id, note)
         return item

@@ -30,7 +30,7 @@ from lxml import etree
 
 from certprep.bank.items import AnyItem
 from certprep.interop.importing import (
-    MAX_BYTES, MAX_TEXT, ImportReport, Skipped, Unreadable, draft, keyed_choice, unique_ids, validate,
+    MAX_BYTES, MAX_TEXT, ImportReport, Skipped, Unreadable, admit, draft, keyed_choice, validate,
 )
 from certprep.interop.qti import CERTPREP, CP, QTI
 from certprep.interop.rich_text import html_to_markdown
@@ -154,6 +154,7 @@ class Package:
                 if ours is not None:
                     item = validate(json.loads(ours.text or ""))
                     seen.add(item.id)
+                    item = admit(item, self.report)
                 elif any(href.startswith(f"items/{i}") for i in seen):
                     continue  # another part of one of our items
                 else:
@@ -168,7 +169,7 @@ class Package:
                 self.report.skipped.append(item)
             else:
                 items.append(item)
-        return unique_ids(items, self.report), self.report
+        return items, self.report
 
     def foreign(self, doc, href: str, number: int) -> AnyItem | Skipped:
         item_id = "qti-" + "".join(c if c.isalnum() else "-" for c in (doc.get("identifier") or href).lower()).strip("-")
@@ -249,7 +250,7 @@ class Package:
         if not feedback or not all(feedback.values()):
             notes.append("some options have no explanation (the linter lists them)")
         notes.append("imported as a draft: refs, source and verified are empty; skills are 'unmapped'")
-        item = validate({k: v for k, v in data.items() if v is not None})
+        item = admit(validate({k: v for k, v in data.items() if v is not None}), self.report)
         for note in notes:
             self.report.add(item.id, f"{href}: {note}")
         return item
