@@ -20,6 +20,7 @@ id from the file name and their position (`quiz-q3`).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -62,10 +63,15 @@ def blocks(text: str):
             lines.append(line)
 
 
+@functools.cache
+def _cutter(separators: str) -> re.Pattern:
+    return re.compile(r"\\.|(" + separators + ")", re.S)
+
+
 def split(raw: str, separators: str) -> list[str]:
     """`raw` cut at unescaped separators (a regex), escapes kept: [text, sep, text, sep, text …]."""
     parts, last = [], 0
-    for m in re.finditer(r"\\.|(" + separators + ")", raw, re.S):
+    for m in _cutter(separators).finditer(raw):
         if m.group(1):
             parts += [raw[last:m.start()], m.group(1)]
             last = m.end()
