@@ -369,7 +369,7 @@ def import_(c: Context, fmt: str, pack: str, source: Path) -> None:
     """Import items into a pack of their own, then lint them like the bank.
 
     Every question that cannot be imported is reported (file and line, its number and title, its
-    type, why) and the others are imported. Files must be UTF-8 and at most 8 MB.
+    type, why) and the others are imported. GIFT, JSON and CSV must be UTF-8; no file may be over 8 MB.
     """
     from certprep.bank.lint import lint_bank, load_retired_names
     from certprep.bank.loader import load_bank
