@@ -366,7 +366,7 @@ def test_a_file_with_nothing_importable_is_an_error_that_lists_why(tmp_path, con
     result, items = run_import(content_dir, "gift", source)
     assert result.exit_code == 1 and items == {}
     assert len(warnings_of(result.output)) == 2
-    assert f"Error: {source}: nothing imported: 2 questions could not be (listed above)" in result.output
+    assert f"Error: {source}: nothing imported: none of its 2 questions can be imported (listed above)" in result.output
     source.write_text("// only a comment\n")
     result, _ = run_import(content_dir, "gift", source)
     assert result.exit_code == 1 and f"Error: {source}: nothing imported: it holds no questions" in result.output

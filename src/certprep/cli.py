@@ -397,7 +397,8 @@ def import_(c: Context, fmt: str, pack: str, source: Path) -> None:
     for skipped in report.skipped:
         click.echo(f"Warning: {skipped}", err=True)
     if not items:
-        why = f"{len(report.skipped)} questions could not be (listed above)" if report.skipped else "it holds no questions"
+        why = (f"none of its {len(report.skipped)} questions can be imported (listed above)" if report.skipped
+               else "it holds no questions")
         raise tabular.FormatError(f"{source}: nothing imported: {why}")
     folder = c.content / "packs" / pack
     tabular.write_pack(items, folder)
