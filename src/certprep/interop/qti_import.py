@@ -182,6 +182,9 @@ class Package:
             return replace(skipped, why=f"{', '.join(sorted(unsupported))} has no certprep item type")
         if len(kinds) != 1:
             return replace(skipped, why="an item needs one kind of interaction" + (f", not {len(kinds)}" if kinds else ""))
+        count = sum(1 for el in body.iter() if _local(el).endswith("Interaction"))
+        if count > 1 and kinds != {"inlineChoiceInteraction"}:
+            return replace(skipped, why=f"{count} interactions in one item: a certprep item asks one question")
         try:
             return self.interaction(doc, body, kinds.pop(), item_id, href)
         except Unreadable as exc:
