@@ -28,8 +28,8 @@ from pathlib import Path
 
 from certprep.bank.items import AnyItem
 from certprep.interop.importing import (
-    TF_NOTE, ImportReport, Series, Skipped, Unreadable, admit, draft, excerpt, item_id, keyed_choice, letter, true_false,
-    validate,
+    TF_NOTE, ImportReport, Series, Skipped, Unreadable, admit, draft, excerpt, item_id, keyed_choice, letter, paused_gc,
+    true_false, validate,
 )
 from certprep.interop.rich_text import split_marker, to_markdown
 
@@ -37,6 +37,13 @@ RECORD = "// certprep-item: "
 TF = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 WEIGHT = re.compile(r"\s*%(-?\d+(?:\.\d+)?)%")
 BLANK_MARK = "_____"
+NOT_HELD = {
+    "description": "a description has no question to answer",
+    "essay": "an essay is marked by hand; certprep has no free-text type",
+    "numerical": "certprep has no type for a typed number",
+    "shortanswer": "certprep has no type for a typed answer (its answers would become options, and the accepted "
+                   "answers would be given away)",
+}
 
 
 @dataclass
@@ -160,21 +167,17 @@ class Reader:
         title_raw, head, body, tail = sections(block.text)
         title = unesc(title_raw)
         kind = qtype(body)
+        base, _, part = title.partition("#")
+        identifier = item_id(base, self.stem, number)
+        if identifier in self.ours and (part or block.records):
+            return None  # the GIFT form of an item read exactly from its record
+        if kind in NOT_HELD:
+            raise Unreadable(NOT_HELD[kind])
         head, fmt = split_marker(head.lstrip(), "moodle_auto_format")
         media: list[str] = []
         stem = self.text(head, fmt, media)
         if tail.strip():
             stem = f"{stem} {BLANK_MARK} {self.text(tail, fmt, media)}".strip()
-        base, _, part = title.partition("#")
-        identifier = item_id(base, self.stem, number)
-        if identifier in self.ours and (part or block.records):
-            return None  # the GIFT form of an item read exactly from its record
-        if kind in ("description", "essay", "numerical", "shortanswer"):
-            raise Unreadable({"description": "a description has no question to answer",
-                              "essay": "an essay is marked by hand; certprep has no free-text type",
-                              "numerical": "certprep has no type for a typed number",
-                              "shortanswer": "certprep has no type for a typed answer (its answers would become "
-                                             "options, and the accepted answers would be given away)"}[kind])
         body, *general = split(body, "####")
         meta = draft(identifier, stem)
         notes = [f"the stem's image {m} is not kept (certprep items hold text)" for m in media]
@@ -278,4 +281,5 @@ class Reader:
 
 def import_gift(text: str, source: str) -> tuple[list[AnyItem], ImportReport]:
     """Items read from GIFT text, and the report of changes and of questions not imported."""
-    return Reader(source).read(text)
+    with paused_gc():
+        return Reader(source).read(text)

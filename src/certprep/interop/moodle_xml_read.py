@@ -31,8 +31,8 @@ from lxml import etree
 
 from certprep.bank.items import AnyItem
 from certprep.interop.importing import (
-    TF_NOTE, ImportReport, Series, Skipped, Unreadable, admit, draft, excerpt, item_id, keyed_choice, letter, true_false,
-    validate,
+    TF_NOTE, ImportReport, Series, Skipped, Unreadable, admit, draft, excerpt, item_id, keyed_choice, letter, paused_gc,
+    true_false, validate,
 )
 from certprep.interop.rich_text import split_marker, to_markdown
 from certprep.interop.tabular import FormatError
@@ -279,4 +279,5 @@ def import_moodle_xml(data: bytes, source: str) -> tuple[list[AnyItem], ImportRe
         raise FormatError(f"{source}:{exc.lineno}: not well-formed XML: {exc.msg}") from exc
     if quiz.tag != "quiz":
         raise FormatError(f"{source}: the root element is <{quiz.tag}>, not Moodle XML's <quiz>")
-    return Reader(source).read(quiz)
+    with paused_gc():
+        return Reader(source).read(quiz)
