@@ -333,6 +333,7 @@ def export(c: Context, fmt: str, exam_code: str | None, domains: tuple[str, ...]
                 raise UnknownChoice("domain", d, [dom.id for bp in bps for dom in bp.domains])
         items = [i for i in items if any(bp.domain_of_skill[s].id in domains for bp in bps for s in i.all_skills()
                                          if s in bp.skills)]
+    left_out: list[str] = []
     if fmt == "anki":
         from certprep.interop.anki import export_apkg
 
@@ -355,49 +356,70 @@ def export(c: Context, fmt: str, exam_code: str | None, domains: tuple[str, ...]
         for item_id, notes in sorted(report.notes.items()):
             for note in notes:
                 click.echo(f"{item_id}: {note}")
+        left_out = report.left_out
     else:
         out.write_text(tabular.items_to_json(items) if fmt == "json" else tabular.items_to_csv(items), encoding="utf-8")
-    click.echo(f"{len(items)} items written to {out}")
+    skipped = f"; {len(left_out)} skipped (listed above)" if left_out else ""
+    click.echo(f"{len(items) - len(left_out)} items written to {out}{skipped}")
+
+
+def _plain_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    import re
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", value):
+        raise click.BadParameter(f"{value!r} is not a plain name: use letters, digits, '-' and '_' "
+                                 "(the pack is the folder content/packs/NAME)")
+    return value
 
 
 @main.command(name="import")
 @click.option("--format", "fmt", type=click.Choice(["qti21", "moodle-xml", "gift", "json", "csv"]), required=True)
-@click.option("--pack", required=True, help="Name of the pack the items go to (content/packs/NAME).")
+@click.option("--pack", required=True, callback=_plain_name,
+              help="Name of the pack the items go to (content/packs/NAME): letters, digits, '-' and '_'.")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @pass_ctx
 def import_(c: Context, fmt: str, pack: str, source: Path) -> None:
-    """Import items into a pack of their own, then lint them like the bank."""
+    """Import items into a pack of their own, then lint them like the bank.
+
+    Every question that cannot be imported is reported (file and line, its number and title, its
+    type, why) and the others are imported. GIFT, JSON and CSV must be UTF-8; no file may be over 8 MB.
+    """
     from certprep.bank.lint import lint_bank, load_retired_names
     from certprep.bank.loader import load_bank
-    from certprep.interop import tabular
+    from certprep.interop import importing, tabular
 
     if fmt == "qti21":
         from certprep.interop.qti_import import read_package
 
-        items, notes_by_item = read_package(source)
-    elif fmt == "gift":
-        from certprep.interop.gift import import_gift
-
-        items, gift_report = import_gift(source.read_text(encoding="utf-8"), str(source))
-        notes_by_item = gift_report.notes
+        items, report = read_package(source)
     elif fmt == "moodle-xml":
         from certprep.interop.moodle_xml import import_moodle_xml
 
-        items, xml_report = import_moodle_xml(source.read_bytes(), str(source))
-        notes_by_item = xml_report.notes
+        items, report = import_moodle_xml(importing.read_bytes(source), str(source))
+    elif fmt == "gift":
+        from certprep.interop.gift import import_gift
+
+        items, report = import_gift(importing.read_text(source), str(source))
     else:
-        text = source.read_text(encoding="utf-8")
-        items = tabular.items_from_json(text, str(source)) if fmt == "json" else tabular.items_from_csv(text, str(source))
-        notes_by_item = {}
-    for item_id, notes in sorted(notes_by_item.items()):
+        text, report = importing.read_text(source), importing.ImportReport()
+        read = tabular.items_from_json if fmt == "json" else tabular.items_from_csv
+        items = importing.unique_ids(read(text, str(source)), report)
+    for item_id, notes in sorted(report.notes.items()):
         for note in notes:
             click.echo(f"{item_id}: {note}")
+    for skipped in report.skipped:
+        click.echo(f"Warning: {skipped}", err=True)
+    if not items:
+        why = (f"none of its {len(report.skipped)} questions can be imported (listed above)" if report.skipped
+               else "it holds no questions")
+        raise tabular.FormatError(f"{source}: nothing imported: {why}")
     folder = c.content / "packs" / pack
     tabular.write_pack(items, folder)
     problems = lint_bank(load_bank(folder), c.exams(), load_retired_names(c.content / "services.yaml"))
     for p in problems:
         click.echo(str(p))
-    click.echo(f"{len(items)} items imported to {folder}; {len(problems)} lint findings")
+    not_imported = f"{len(report.skipped)} questions not imported (listed above); " if report.skipped else ""
+    click.echo(f"{len(items)} items imported to {folder}; {not_imported}{len(problems)} lint findings")
 
 
 @main.command()
