@@ -38,6 +38,10 @@ class Service(_Model):
     choose_when: str | None = None
     docs: str
 
+    def renames(self) -> list[FormerName]:
+        """The former names whose rename date is known, oldest first: the steps to today's name."""
+        return sorted((f for f in self.former_names if f.until), key=lambda f: str(f.until))
+
     def names(self) -> list[str]:
         return [self.name, *([self.full_name] if self.full_name else []), *self.aliases,
                 *(f.name for f in self.former_names)]
