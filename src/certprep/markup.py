@@ -17,7 +17,9 @@ BLANK = re.compile(r"\{\{\s*([A-Za-z0-9_-]+)\s*\}\}")
 
 
 def markdown(text: str | None) -> Markup:
-    return Markup(nh3.clean(_md.render(text or ""), link_rel="noopener noreferrer"))
+    # A code block scrolls inside itself on a phone; it takes focus so a keyboard can scroll it too.
+    html_ = nh3.clean(_md.render(text or ""), link_rel="noopener noreferrer")
+    return Markup(html_.replace("<pre>", '<pre tabindex="0">'))
 
 
 def inline(text: str | None) -> Markup:

@@ -150,14 +150,14 @@ def test_review_shows_each_answer_beside_the_key_marked_per_part(doc_client: Tes
         finish(doc_client, aid)
 
     page = doc_client.get(f"/attempts/{aids['dropdown']}/review").text
-    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</th><td>(.*?)</td><td>(.*?)</td><td class=\"mark (\w+)\">", page)
+    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</th><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td><td[^>]*class=\"mark (\w+)\">", page)
     assert len(rows) == len(dd.body.blanks)
     assert not any(f"{b.id}:" in visible(page) for b in dd.body.blanks)  # no blank ids
     assert [r[3] for r in rows].count("wrong") == 1 and rows[0][0].startswith("Drop-down 1")
     assert f"<code>{wrong_option.text}</code>" in rows[[b.id for b in dd.body.blanks].index(wrong_blank.id)][1]
 
     page = doc_client.get(f"/attempts/{aids['yes_no']}/review").text
-    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</th><td>(Yes|No|—)</td><td>(Yes|No)</td><td class=\"mark (\w+)\">", page)
+    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</th><td[^>]*>(Yes|No|—)</td><td[^>]*>(Yes|No)</td><td[^>]*class=\"mark (\w+)\">", page)
     assert [(r[1], r[2], r[3]) for r in rows] == [("Yes", "Yes" if s.key else "No", "right" if s.key else "wrong")
                                                   for s in yn.body.statements]
     assert "1: Yes" not in visible(page)

@@ -88,8 +88,11 @@ _WORDS = {w.lower(): w for w in ("AI", "API", "APIs", "SDK", "REST", "RAG", "OCR
 def ref_title(url: str) -> str:
     """A readable title for a plain URL ref: its last path segment (and #section) in words."""
     parts = urlsplit(url)
-    segment = next((p for p in reversed(parts.path.split("/")) if p), parts.netloc)
-    words = [_WORDS.get(w.lower(), w) for w in re.split(r"[-_]+", re.sub(r"\.(md|html?)$", "", segment)) if w]
+    segments = [re.sub(r"\.(md|html?)$", "", p) for p in parts.path.split("/") if p] or [parts.netloc]
+    words = [w for w in re.split(r"[-_]+", segments[-1]) if w]
+    if len(words) == 1 and len(segments) > 1:  # "…/language-service/overview": say whose overview
+        words = [w for w in re.split(r"[-_]+", segments[-2]) if w] + words
+    words = [_WORDS.get(w.lower(), w) for w in words]
     title = " ".join(words) or url
     title = title[0].upper() + title[1:]
     if parts.fragment:

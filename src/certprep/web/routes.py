@@ -81,6 +81,8 @@ def exam_page(request: Request, code: str):
 
 @router.get("/career")
 def career(request: Request):
+    if not (request.app.state.content / "career.yaml").is_file():
+        raise HttpError(404, f"no career facts here: {request.app.state.content / 'career.yaml'} is missing")
     return page(request, "career.html", career=load_career(request.app.state.content))
 
 
