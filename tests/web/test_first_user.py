@@ -285,3 +285,38 @@ def test_services_show_every_rename_step_with_dates(client: TestClient, make_app
         "      - {name: Azure AI services, until: 2025-11}\n      - {name: Azure Cognitive Services, until: 2023-07}\n"))
     page = visible(TestClient(make_app(content=content_dir)).get("/services", params={"q": "Foundry Tools"}).text)
     assert "Azure Cognitive Services until 2023 07 Azure AI services until 2025 11 Foundry Tools now" in page
+
+
+# Exam-UI fidelity: the score report and the review lead somewhere -----------------------------
+
+
+def test_score_report_and_review_filters_lead_to_practice(client: TestClient, clock):
+    aid = start(client, mode="exam", seed="3")
+    view = engine_view(client.app, aid)
+    first = view.section_questions()
+    for n, q in enumerate(first[:6]):
+        client.post(f"/attempts/{aid}/answer", data={"key": q.key, "confidence": "low" if n == 0 else "high",
+                                                     **form_for(q.body, correct=n % 2 == 0)})
+    client.post(f"/attempts/{aid}/flag", data={"key": first[1].key, "flagged": "1"})
+    clock.advance(minutes=37)
+    finish(client, aid)
+    view = engine_view(client.app, aid)
+    page = client.get(f"/attempts/{aid}/results").text
+    text = visible(page)
+    assert "Time used 37 minutes of 100" in text
+    for s in range(len(view.form.sections)):
+        got = sum(q.points or 0 for q in view.section_questions(s))
+        assert f"{visible(view.form.sections[s].title)} {got} of" in text
+    skills = re.findall(r'<table class="skills">.*?</table>', page, re.S)[0]
+    points = [int(p) for p in re.findall(r"<td>(\d+) / \d+</td>", skills)]
+    assert points == sorted(points)  # fewest points first
+    assert "Practice this domain" in text and "Learn pages its questions cite" in text
+    # The review filters, and practising the wrong ones again.
+    wrong = [q for q in view.questions if (q.points or 0) < q.max_points]
+    for show, expected in (("wrong", len(wrong)), ("flagged", 1), ("low", 1)):
+        shown = client.get(f"/attempts/{aid}/review", params={"show": show}).text
+        assert len(re.findall(r'<section class="review-item"', shown)) == expected, show
+    assert client.get(f"/attempts/{aid}/review", params={"show": "bogus"}).status_code == 400
+    again = client.post(f"/attempts/{aid}/practice-again?show=flagged", follow_redirects=False)
+    new = engine_view(client.app, attempt_id(again))
+    assert new.mode == "practice" and [q.item.id for q in new.questions] == [first[1].item.id]
