@@ -449,7 +449,9 @@ def _review_queue(c: Context) -> None:
         share = points(body, response) / body.max_points()
         console.print("Correct" if share == 1 else f"{share:.0%} of the points", style="bold green" if share == 1 else "bold red")
         console.print(explanations(body))
-        console.print(Markdown("Learn more: " + " · ".join(f"[{r.title}]({r.url})" for r in bank.items[item_id].links())))
+        from rich.text import Text
+
+        console.print(Text("Learn more:\n" + "\n".join(f"  {r.title}: {r.url}" for r in bank.items[item_id].links())))
         with attempts.store.session.begin() as s:
             queue.record(s, attempts.user, key, queue.rating_for(share), attempts.clock())
 
@@ -741,4 +743,4 @@ def review(c: Context, attempt_id: int | None, fmt: str) -> None:
         console.print(render_body(q.body))
         console.print(Text(f"Your answer: {show_response(q.body, q.response)}", style="bold"))
         console.print(explanations(q.body))
-        console.print(Markdown("Learn more: " + " · ".join(f"[{r.title}]({r.url})" for r in q.item.links())))
+        console.print(Text("Learn more:\n" + "\n".join(f"  {r.title}: {r.url}" for r in q.item.links())))

@@ -93,6 +93,7 @@ def axe_serious(pg: Page) -> list[dict]:
 
 def answer_by_touch(pg: Page) -> None:
     """Answer the question on screen with taps only (drop-downs through the native picker)."""
+    pg.wait_for_load_state("load")  # app.js wires the chips' taps; before it runs a tap does nothing
     form = pg.locator("form.answer")
     if form.locator(".dnd").count():
         chips, places = form.locator(".chip"), form.locator(".place")
