@@ -484,7 +484,9 @@ def _review_queue(c: Context) -> None:
         share = points(body, response) / body.max_points()
         console.print("Correct" if share == 1 else f"{share:.0%} of the points", style="bold green" if share == 1 else "bold red")
         console.print(explanations(body))
-        console.print(Markdown("Learn more: " + " · ".join(bank.items[item_id].refs)))
+        from rich.text import Text
+
+        console.print(Text("Learn more:\n" + "\n".join(f"  {r.title}: {r.url}" for r in bank.items[item_id].links())))
         with attempts.store.session.begin() as s:
             queue.record(s, attempts.user, key, queue.rating_for(share), attempts.clock())
 
@@ -817,7 +819,7 @@ def review(c: Context, attempt_id: int | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps({"attempt": view.id, "result": view.result, "questions": [
             {"key": q.key, "response": q.response, "points": q.points, "max_points": q.max_points,
-             "flagged": q.flagged, "refs": q.item.refs} for q in view.questions]}, indent=2))
+             "flagged": q.flagged, "refs": q.item.model_dump(mode="json")["refs"]} for q in view.questions]}, indent=2))
         return
     console = _console()
     console.print(render_report(view.result, f"Attempt {attempt_id}"))
@@ -826,4 +828,4 @@ def review(c: Context, attempt_id: int | None, fmt: str) -> None:
         console.print(render_body(q.body))
         console.print(Text(f"Your answer: {show_response(q.body, q.response)}", style="bold"))
         console.print(explanations(q.body))
-        console.print(Markdown("Learn more: " + " · ".join(q.item.refs)))
+        console.print(Text("Learn more:\n" + "\n".join(f"  {r.title}: {r.url}" for r in q.item.links())))

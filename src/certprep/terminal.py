@@ -25,6 +25,7 @@ from certprep.bank.items import (
 )
 from certprep.engine.attempts import Attempts, AttemptView, QuestionState
 from certprep.errors import AttemptClosed, AttemptError, CertprepError
+from certprep.markup import literal, plain
 
 LETTERS = string.ascii_uppercase
 HELP = ("Enter/n next · p previous · g N go to · f flag · r review · s case scenario · "
@@ -53,7 +54,7 @@ def render_body(body) -> Group:
     parts += [Markdown(body.stem), *_exhibits(body.exhibits)]
     if isinstance(body, (SingleBody, MultipleBody)):
         for letter, o in zip(LETTERS, body.options):
-            parts.append(Text.assemble((f" {letter}. ", "bold"), o.text))
+            parts.append(Text.assemble((f" {letter}. ", "bold"), plain(o.text)))
         if isinstance(body, MultipleBody):
             parts.append(Text(f"Choose {body.choose}, e.g. `A C`.", style="cyan"))
     elif isinstance(body, MatchingBody):
@@ -61,13 +62,13 @@ def render_body(body) -> Group:
         table.add_column("Sources")
         table.add_column("Targets")
         for i in range(max(len(body.sources), len(body.targets))):
-            src = f"{i + 1}. {body.sources[i].text}" if i < len(body.sources) else ""
-            tgt = f"{LETTERS[i]}. {body.targets[i].text}" if i < len(body.targets) else ""
+            src = f"{i + 1}. {plain(body.sources[i].text)}" if i < len(body.sources) else ""
+            tgt = f"{LETTERS[i]}. {plain(body.targets[i].text)}" if i < len(body.targets) else ""
             table.add_row(src, tgt)
         parts += [table, Text("Match each target to a source, e.g. `A=2 B=1` (a source may be reused).", style="cyan")]
     elif isinstance(body, BuildListBody):
         for i, st in enumerate(body.steps, 1):
-            parts.append(Text(f" {i}. {st.text}"))
+            parts.append(Text(f" {i}. {plain(st.text)}"))
         parts.append(Text(f"Order {len(body.key)} of these steps, e.g. `3 1 4`.", style="cyan"))
     elif isinstance(body, DropdownBody):
         shown = body.template
@@ -75,10 +76,10 @@ def render_body(body) -> Group:
             shown = shown.replace("{{" + b.id + "}}", f"[{b.id}]").replace("{{ " + b.id + " }}", f"[{b.id}]")
         parts.append(Syntax(shown, body.language, word_wrap=True) if body.language else Markdown(shown))
         for b in body.blanks:
-            parts.append(Text(f" [{b.id}]: " + "  ".join(f"{i}. {o.text}" for i, o in enumerate(b.options, 1))))
+            parts.append(Text(f" [{b.id}]: " + "  ".join(f"{i}. {literal(o.text)}" for i, o in enumerate(b.options, 1))))
     elif isinstance(body, YesNoBody):
         for i, st in enumerate(body.statements, 1):
-            parts.append(Text(f" {i}. {st.text}"))
+            parts.append(Text(f" {i}. {plain(st.text)}"))
         parts.append(Text("Answer y or n for each statement, e.g. `y n y`.", style="cyan"))
     return Group(*parts)
 

@@ -86,6 +86,10 @@ def test_foundry_tools_shows_every_rename_step_with_its_date(client):
 
 
 def test_history_page_serves_its_chart_locally(client):
+    """Trends plot exams and diagnostics only (a practice set has no scaled score worth a
+    trend), and the domain series are named by domain, not by id."""
+    import json
+
     from .conftest import attempt_id, form_for
     from .test_exam_flow import engine_view
 
@@ -94,8 +98,16 @@ def test_history_page_serves_its_chart_locally(client):
     for q in engine_view(client.app, aid).questions:
         client.post(f"/attempts/{aid}/answer", data={"key": q.key, **form_for(q.body)})
     while engine_view(client.app, aid).open:
-        client.post(f"/attempts/{aid}/finish-section")
+        client.post(f"/attempts/{aid}/finish-section", data={"confirmed": "1"})
+    page = client.get("/attempts").text
+    assert 'id="chart-data"' not in page and "pass" not in visible(page).split("Score")[1]
+    diag = attempt_id(client.post("/attempts", data={"mode": "diagnostic", "exam": "ai-102"}, follow_redirects=False))
+    client.post(f"/attempts/{diag}/finish-section", data={"confirmed": "1"})
     page = client.get("/attempts").text
     assert '<script src="/static/vendor/chart-4.6.1.umd.min.js"' in page and 'id="chart-data"' in page
     assert client.get("/static/vendor/chart-4.6.1.umd.min.js").status_code == 200
-    assert "http" not in page.split('id="chart-data">')[1].split("</script>")[0]
+    data = page.split('id="chart-data">')[1].split("</script>")[0]
+    assert "http" not in data
+    rows = json.loads(data)
+    assert [r["mode"] for r in rows] == ["diagnostic"]
+    assert "Implement an agentic solution" in rows[0]["domains"] and not any(k.startswith("ai102") for k in rows[0]["domains"])

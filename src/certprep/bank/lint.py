@@ -116,9 +116,9 @@ def _check_meta(item: AnyItem, known: dict[str, Blueprint]) -> Iterator[Finding]
     severity = "error" if item.status != "draft" else "warning"
     if not item.refs:
         yield ("refs",), "no refs", "add the learn.microsoft.com URL(s) that prove the key", severity
-    for n, ref in enumerate(item.refs):
-        if not LEARN.match(ref):
-            yield ("refs", n), f"ref {ref!r} is not a learn.microsoft.com URL", "link the Microsoft Learn page", severity
+    for n, ref in enumerate(item.links()):
+        if not LEARN.match(ref.url):
+            yield ("refs", n), f"ref {ref.url!r} is not a learn.microsoft.com URL", "link the Microsoft Learn page", severity
     if not item.source:
         yield ("source",), "no source", "add the docs file you checked, as MicrosoftDocs/azure-ai-docs:articles/….md", severity
     for n, src in enumerate(item.source):

@@ -2,7 +2,8 @@
 
 Rules an attempt enforces:
 - only the current section can be answered or browsed; finished sections are locked;
-- in a section without revisits (problem–solution sets) an answer is final;
+- in a section without revisits (problem–solution sets) an answer is final, and so is a
+  practice answer whose feedback was shown (feedback "now");
 - the deadline is stored when the attempt starts; an answer after it is refused, and an
   expired attempt is scored with what was given whenever it is next touched;
 - the items are read back from the snapshots taken at the start, never from today's bank.
@@ -79,6 +80,7 @@ class QuestionState:
     points: int | None
     max_points: int
     order: str  # seeds the order of the choices shown (see engine/order.py)
+    confidence: str | None = None
 
     @cached_property  # templates read it many times per page; the shuffle is the same every time
     def body(self):
@@ -108,6 +110,11 @@ class AttemptView:
     @property
     def open(self) -> bool:
         return self.status == "open"
+
+    @property
+    def feedback_now(self) -> bool:
+        """Practice that shows the key after each answer: such an answer is final."""
+        return self.mode == "practice" and self.feedback == "now"
 
     def section_questions(self, index: int | None = None) -> list[QuestionState]:
         index = self.section if index is None else index
@@ -224,7 +231,8 @@ class Attempts:
                            read: Callable[[object], object | None] | None = None) -> Answered:
         """Store an answer (None: leave it unanswered) with an optional confidence (low, medium,
         high) and, with `advance`, move to the next question of the section, in one transaction.
-        `read`, if given, makes the response from the question as shown (a web form's fields)."""
+        `read`, if given, makes the response from the question as shown (a web form's fields).
+        With feedback "now" the answer is final and the attempt stays on it, to show the feedback."""
         if confidence not in (None, "low", "medium", "high"):
             raise UnknownChoice("confidence", confidence, ["low", "medium", "high"])
         with self.store.session.begin() as s:
@@ -237,17 +245,20 @@ class Attempts:
             feedback = None
             if response is not None:
                 row.confidence = confidence
+                now_mode = attempt.mode == "practice" and attempt.feedback == "now"
                 if row.response is not None and not attempt.form["sections"][row.section]["revisit"]:
                     raise AttemptError(f"{key}: answers in this section are final and cannot be changed")
+                if row.response is not None and now_mode:
+                    raise AttemptError(f"{key}: its feedback was shown, so this answer is final")
                 canonical = normalize(body, response)
                 row.response, row.answered_at = canonical, self.clock()
-                if attempt.mode == "practice" and attempt.feedback == "now":
+                if now_mode:
                     row.points = points(body, canonical)
                     feedback = Feedback(row.points, row.max_points)
             in_section = [q.key for q in attempt.questions if q.section == attempt.section]
             position = in_section.index(key)
             last = position + 1 >= len(in_section)
-            if advance and not last:
+            if advance and not last and feedback is None:
                 attempt.position = position + 1
             return Answered(feedback, last)
 
@@ -433,7 +444,7 @@ class Attempts:
             _, part = split_question_key(row.key)
             states.append(QuestionState(row.key, self._item(s, row.item_hash), part, row.section, row.position,
                                         row.response, row.flagged, row.points, row.max_points,
-                                        order=_order(attempt.id, row.key)))
+                                        order=_order(attempt.id, row.key), confidence=row.confidence))
         return AttemptView(attempt.id, attempt.exam, attempt.mode, attempt.status, attempt.feedback,
                            _utc(attempt.started_at), _utc(attempt.deadline), _utc(attempt.finished_at),
                            attempt.section, attempt.position, Form.from_dict(attempt.form), states, attempt.result)
