@@ -1,30 +1,39 @@
-# `make run` and `make test` are all the set-up a fresh machine needs.
+# `make run` and `make test` are all the set-up a fresh machine needs. `make run` installs what
+# running needs; `make test` adds the test extras (torch, Playwright, anki …) on top.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+ARGS ?=
 
 .PHONY: run test lint bench clean docs
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+# The test extras include everything the run-time install has, so they satisfy `make run` too.
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
-	touch $(STAMP)
+	touch $@ $(RUN_STAMP)
 
-run: $(STAMP)
-	$(BIN)/certprep serve
+run: $(RUN_STAMP)
+	$(BIN)/certprep serve $(ARGS)
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	scripts/test-services.sh
 	$(BIN)/certprep lint content
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bank_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
 
-docs: $(STAMP)
+docs: $(RUN_STAMP)
 	$(BIN)/python docs/gen_cli.py > docs/cli.md
