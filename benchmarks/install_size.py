@@ -69,6 +69,7 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_NO_CACHE", "VIRTUAL_ENV", "CERTPREP_"))}
     env.update(PIP_CACHE_DIR=str(scratch / "pip-cache"), CERTPREP_DATABASE_URL=f"sqlite:///{scratch}/bench.db")
     log = (scratch / "make-run.log").open("w")
+    load_before = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.Popen(["make", "run", f"ARGS=--port {port}"], cwd=clone, env=env,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -90,7 +91,8 @@ def main() -> None:
                    reverse=True)
     dists = {p.name.split("-")[0].lower() for p in site.glob("*.dist-info")}
     print(f"ref:                      {args.ref} ({commit})")
-    print(f"machine:                  {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
+    print(f"machine:                  {os.cpu_count()} cores, load average {load_before:.1f} at the start, "
+          f"{os.getloadavg()[0]:.1f} at the end")
     print(f"make run to first page:   {elapsed:.1f} s (empty pip cache)")
     print(f"run-time venv (.venv):    {disk_usage(venv) / 2**20:.0f} MiB, {len(dists)} distributions")
     print("largest packages:         " + ", ".join(f"{n} {s / 2**20:.0f}" for s, n in sizes[:8]) + " (MiB)")
