@@ -62,7 +62,7 @@ class AnswersFileError(CertprepError):
 
 
 class MissingExtra(CertprepError):
-    def __init__(self, feature: str, extra: str, module: str | None) -> None:
+    def __init__(self, feature: str, extra: str, module: str) -> None:
         self.extra, self.module = extra, module
         super().__init__(f"{feature} needs the optional extra '{extra}' ({module} is not installed); "
                          f"install it with: pip install 'certprep[{extra}]'")
