@@ -7,10 +7,15 @@ import csv
 import datetime as dt
 import json
 import math
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from fsrs import Rating
 
+import certprep
 from certprep.engine.forms import Form, Section
 from certprep.learn import review as queue
 from certprep.learn.review import ReviewEventData, fit_parameters, predicted_recall, rating_for
@@ -107,3 +112,42 @@ def test_fitted_fsrs_predicts_held_out_recall_better_than_a_constant():
     model = log_loss([(min(max(p, 1e-6), 1 - 1e-6), r) for p, r in held])
     constant = log_loss([(base, r) for _, r in held])
     assert model < constant
+
+
+# A sitecustomize that makes torch absent, as in an install without the `optimizer` extra.
+WITHOUT_TORCH = '''
+import sys
+
+class NoTorch:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "torch":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+
+sys.meta_path.insert(0, NoTorch())
+'''
+
+FIT_ONE_REVIEW = '''
+import datetime as dt
+from certprep.errors import CertprepError
+from certprep.learn.review import ReviewEventData, fit_parameters
+try:
+    import torch
+except ImportError:
+    print("torch is absent")
+try:
+    fit_parameters([ReviewEventData("q1", 1, dt.datetime(2026, 1, 5, tzinfo=dt.timezone.utc))])
+except CertprepError as exc:
+    print(f"Error: {exc}")
+'''
+
+
+def test_fitting_without_the_optimizer_extra_says_what_to_install(tmp_path):
+    (tmp_path / "sitecustomize.py").write_text(WITHOUT_TORCH)
+    src = Path(certprep.__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(src)])}
+    out = subprocess.run([sys.executable, "-c", FIT_ONE_REVIEW], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [
+        "torch is absent",
+        "Error: fitting FSRS parameters to your own reviews needs the optional extra 'optimizer' "
+        "(torch is not installed); install it with: pip install 'certprep[optimizer]'"]

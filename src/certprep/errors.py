@@ -9,6 +9,7 @@
     │   ├── SectionLocked    the question's section is finished
     │   └── InvalidResponse  a response that does not fit the question
     ├── AnswersFileError     a --answers file that cannot be used
+    ├── MissingExtra         an optional feature whose extra is not installed (names the pip command)
     └── StoreError           the database cannot be used
         ├── SchemaTooNew     written by a newer certprep
         └── DatabaseDamaged  not a database, or corrupt
@@ -58,6 +59,13 @@ class InvalidResponse(AttemptError):
 
 class AnswersFileError(CertprepError):
     pass
+
+
+class MissingExtra(CertprepError):
+    def __init__(self, feature: str, extra: str, module: str) -> None:
+        self.extra, self.module = extra, module
+        super().__init__(f"{feature} needs the optional extra '{extra}' ({module} is not installed); "
+                         f"install it with: pip install 'certprep[{extra}]'")
 
 
 class StoreError(CertprepError):

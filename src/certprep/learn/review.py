@@ -16,6 +16,7 @@ schedule can be tested and reproduced.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from certprep.engine.order import shuffled
 from certprep.engine.scoring import body_of
+from certprep.errors import MissingExtra
 from certprep.store.models import ReviewCard, ReviewEvent
 
 
@@ -83,7 +85,14 @@ class ReviewEventData:
 
 
 def fit_parameters(events: list[ReviewEventData]) -> list[float]:
-    """FSRS parameters fitted to one learner's events (fewer than 512: the defaults)."""
+    """FSRS parameters fitted to one learner's events (fewer than 512: the defaults).
+
+    Needs the `optimizer` extra (torch): without it, raises MissingExtra naming the pip command."""
+    for module in ("torch", "pandas", "tqdm"):  # without them fsrs hands out a stub Optimizer
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            raise MissingExtra("fitting FSRS parameters to your own reviews", "optimizer", module) from exc
     from fsrs import Optimizer
 
     ids = {c: i for i, c in enumerate(dict.fromkeys(e.card for e in events))}
