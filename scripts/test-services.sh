@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond Python packages: PostgreSQL (a real server for the
-# PostgreSQL run), Chromium (browser tests) and axe-core (accessibility checks). Idempotent:
+# PostgreSQL run), Chromium (browser tests), axe-core (accessibility checks) and gift-pegjs (an
+# independent GIFT parser that checks our GIFT export). Idempotent:
 # each step is skipped when what it installs is already there. The tests start and stop their
 # own PostgreSQL cluster in a temporary folder.
 set -euo pipefail
@@ -21,4 +22,9 @@ fi
 AXE=.cache/axe-core/node_modules/axe-core/axe.min.js
 if [ ! -f "$AXE" ]; then
   npm install --silent --no-audit --no-fund --prefix .cache/axe-core axe-core@4.14.1 >/dev/null
+fi
+
+GIFT=.cache/gift-pegjs/node_modules/gift-pegjs/pegjs-gift.js
+if [ ! -f "$GIFT" ]; then
+  npm install --silent --no-audit --no-fund --prefix .cache/gift-pegjs gift-pegjs@1.0.2 >/dev/null
 fi

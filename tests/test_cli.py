@@ -56,10 +56,12 @@ def test_exams_show_status_and_skills():
     by_code = {e["code"]: e for e in data}
     assert by_code["ai-102"]["status"] == "retired" and by_code["ai-102"]["successor"] == "ai-103"
     assert by_code["ai-103"]["minutes"] == 120 and len(by_code["ai-103"]["domains"]) == 5
+    assert (by_code["ai-103"]["seat_minutes"], by_code["ai-103"]["as_of"]) == (140, "2026-09-12")
     skills = json.loads(run("exams", "--skills", "ai-103", "--format", "json").output)
     assert len(skills) == 64 and skills[0]["id"] == "ai103.1.1.1"
     text = " ".join(run("exams").output.split())  # Rich wraps at the terminal width
     assert "retired on 2026-06-30; successor AI-103" in text
+    assert "120 minutes of exam time (140 seat time)" in text
 
 
 @pytest.mark.parametrize("args", [["coverage", "--exam", "ai-999"], ["diagnostic", "--exam", "AI-999"],

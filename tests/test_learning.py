@@ -17,24 +17,44 @@ from certprep.learn.readiness import estimate
 from .conftest import shared_data
 
 
-# Bock & Lieberman's LSAT6, 2PL by marginal ML (R ltm's `ltm(LSAT ~ z1)`, the textbook values).
+# Bock & Lieberman's LSAT6 (1970) as the published table of its 32 response patterns: the count of
+# examinees with each pattern, patterns in binary order 00000, 00001, …, 11111 (items 1..5, left to
+# right). The whole data set is these 32 facts. (The `mirt` package's bundled LSAT6 pairs these
+# counts with the wrong patterns, 11111 gets 173, so it cannot serve as the reference.)
+LSAT6_COUNTS = [3, 6, 2, 11, 1, 1, 3, 4, 1, 8, 0, 16, 0, 3, 2, 15,
+                10, 29, 14, 81, 3, 28, 15, 80, 16, 56, 21, 173, 11, 61, 28, 298]
+# Its 2PL estimates by marginal ML (R ltm's `ltm(LSAT ~ z1)`, the textbook values).
 LSAT6_A = [0.825, 0.723, 0.890, 0.689, 0.658]
 LSAT6_B = [-3.360, -1.370, -0.280, -1.866, -3.124]
 
 
-def test_lsat6_calibration_matches_the_published_2pl_estimates():
+def lsat6() -> np.ndarray:
+    patterns = [[int(bit) for bit in f"{n:05b}"] for n in range(32)]
+    return np.repeat(np.array(patterns, dtype=float), LSAT6_COUNTS, axis=0)
+
+
+def test_lsat6_table_is_the_real_data_file():
     data = np.loadtxt(shared_data("lsat6", "lsat.dat"))
-    fitted = calibrate(data, min_responses=50)
+    rows = sorted(map(tuple, data.tolist()))
+    assert rows == sorted(map(tuple, lsat6().tolist()))
+
+
+def test_lsat6_calibration_matches_the_published_2pl_estimates():
+    fitted = calibrate(lsat6(), min_responses=50)
     assert [round(p.a, 2) for p in fitted] == pytest.approx(LSAT6_A, abs=0.03)
     assert [round(p.b, 2) for p in fitted] == pytest.approx(LSAT6_B, abs=0.06)
 
 
+def simulated_2pl(rng: np.random.Generator, learners: int, items: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    a, b = rng.uniform(0.6, 2.0, items), rng.normal(0, 1, items)
+    theta = rng.normal(0, 1, learners)
+    probs = 1 / (1 + np.exp(-a * (theta[:, None] - b)))
+    return a, b, (rng.random(probs.shape) < probs).astype(float)
+
+
 def test_parameter_recovery_on_simulated_data():
     rng = np.random.default_rng(11)
-    a, b = rng.uniform(0.6, 2.0, 30), rng.normal(0, 1, 30)
-    theta = rng.normal(0, 1, 2000)
-    probs = 1 / (1 + np.exp(-a * (theta[:, None] - b)))
-    data = (rng.random(probs.shape) < probs).astype(float)
+    a, b, data = simulated_2pl(rng, 2000, 30)
     data[rng.random(data.shape) < 0.3] = np.nan  # sparse: each learner sees about 70 % of the items
     fitted = calibrate(data, min_responses=50)
     assert np.corrcoef(b, [p.b for p in fitted])[0, 1] >= 0.9
@@ -42,21 +62,31 @@ def test_parameter_recovery_on_simulated_data():
 
 
 def test_items_with_too_few_responses_keep_their_prior():
-    data = np.loadtxt(shared_data("lsat6", "lsat.dat"))
+    _, _, data = simulated_2pl(np.random.default_rng(5), 1000, 5)
     data[40:, 2] = np.nan  # item 3: 40 responses only
     fitted = calibrate(data, min_responses=50)
     assert fitted[2] is None and all(p is not None for i, p in enumerate(fitted) if i != 2)
 
 
-def test_frcsub_item_statistics_match_an_independent_computation():
-    data = np.loadtxt(shared_data("frcsub", "data.txt"))
-    stats = item_statistics([f"i{j}" for j in range(20)], data)
+def assert_statistics_match_an_independent_computation(data: np.ndarray) -> list:
+    learners, items = data.shape
+    stats = item_statistics([f"i{j}" for j in range(items)], data)
     for j, s in enumerate(stats):
         column = [row[j] for row in data.tolist()]
-        rest = [(sum(row) - row[j]) / 19 for row in data.tolist()]
+        rest = [(sum(row) - row[j]) / (items - 1) for row in data.tolist()]
         assert s.facility == pytest.approx(statistics.fmean(column), abs=1e-12)
         assert s.discrimination == pytest.approx(statistics.correlation(column, rest), abs=1e-9)
-        assert s.responses == 536
+        assert s.responses == learners
+    return stats
+
+
+def test_item_statistics_match_an_independent_computation():
+    assert_statistics_match_an_independent_computation(simulated_2pl(np.random.default_rng(8), 300, 12)[2])
+
+
+def test_frcsub_item_statistics_match_an_independent_computation():
+    stats = assert_statistics_match_an_independent_computation(np.loadtxt(shared_data("frcsub", "data.txt")))
+    assert len(stats) == 20 and stats[0].responses == 536
     assert stats[12].facility == pytest.approx(0.295, abs=0.001)  # the README's hardest item
     assert stats[5].facility == pytest.approx(0.795, abs=0.001)
 

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import datetime as dt
+import re
+import shutil
+
 import pytest
+import yaml
 from click.testing import CliRunner
 
-from certprep.bank.lint import lint_bank, load_retired_names
+from certprep.bank.lint import lint_bank, lint_facts, load_retired_names
 from certprep.bank.loader import load_bank
 from certprep.cli import main
 
 from .conftest import CONTENT, doc_examples
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lint"
+TODAY = dt.date(2026, 12, 6)  # a fixed "today": facts age against it, not against the clock
 
 
 def lint(path: Path, exams):
@@ -33,6 +39,8 @@ def lint(path: Path, exams):
     ("no-verified", 1, "no verified date", "verified: YYYY-MM-DD"),
     ("former-name", 1, "former name 'Form Recognizer' used", "Document Intelligence"),
     ("retired-service", 1, "retired service 'LUIS' named without saying it is retired", "migration"),
+    ("retiring-service", 10, "retiring service 'prompt flow' named without its retirement on 2027-04-20",
+     "say in the item that it retires on 2027-04-20"),
     ("choose-mismatch", 5, "choose is 3 but key has 2 options", "make choose equal"),
     ("undefined-blank", 6, "blank {{version}} in the template is not defined", "add a blank with id 'version'"),
     ("yaml-1-1-boolean", 1, "means something else to YAML 1.1", "quote ids"),
@@ -50,7 +58,7 @@ def test_each_defect_is_reported_with_file_line_and_fix(exams, name, line, messa
     assert str(p).startswith(f"{p.path}:{line}: ")
 
 
-@pytest.mark.parametrize("name", ["clean-item", "former-name-ok", "times-as-text"])
+@pytest.mark.parametrize("name", ["clean-item", "former-name-ok", "times-as-text", "retiring-service-ok"])
 def test_clean_items_have_no_problems(exams, name):
     assert lint(FIXTURES / f"{name}.yaml", exams) == []
 
@@ -88,6 +96,78 @@ def test_cli_lint_lists_every_problem_and_exits_1():
 
 
 def test_cli_lint_clean_folder_exits_0(content_dir):
-    result = CliRunner().invoke(main, ["--content", str(content_dir), "lint"])
+    result = CliRunner().invoke(main, ["--content", str(content_dir), "lint", "--today", TODAY.isoformat()])
     assert result.exit_code == 0, result.output
     assert "0 errors, 0 warnings" in result.output
+
+
+def test_prompt_flow_is_retiring_in_the_catalog_and_items_must_say_so(exams, tmp_path):
+    """Prompt flow still runs until 2027-04-20, so naming it is allowed; teaching it without its
+    retirement is not. A date from another year or another service does not count."""
+    shown = CliRunner().invoke(main, ["--content", str(CONTENT), "services", "prompt flow"])
+    assert shown.exit_code == 0 and "retiring on 2027-04-20" in shown.output, shown.output
+    assert "Agent Framework" in shown.output
+    item = (FIXTURES / "retiring-service-ok.yaml").read_text().replace("April 20, 2027", "soon (Custom Vision retires in 2028)")
+    (tmp_path / "retiring-service-ok.yaml").write_text(item)
+    [problem] = lint(tmp_path, exams)
+    assert "retiring service 'prompt flow'" in problem.message and problem.line == 10
+
+
+def _dated(content: Path, old: dt.date, ai103: dict | None = None) -> Path:
+    """The exams and career file of `content` with every as_of set to `old`, then AI-103's
+    facts named in `ai103` (field: date) set apart."""
+    for path in [*(content / "exams").glob("*.yaml"), content / "career.yaml"]:
+        path.write_text(re.sub(r"as_of: '?\d{4}-\d\d-\d\d'?", f"as_of: '{old}'", path.read_text()))
+    path = content / "exams" / "ai-103.yaml"
+    data = yaml.safe_load(path.read_text())
+    for field, day in (ai103 or {}).items():
+        data[field]["as_of"] = day
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return content
+
+
+@pytest.fixture
+def aged_content(content_dir: Path) -> Path:
+    shutil.copy(CONTENT / "career.yaml", content_dir / "career.yaml")
+    # AI-103's status is due by a day (181 days old); its passing score is a day short (180).
+    return _dated(content_dir, dt.date(2026, 9, 1), {"status": dt.date(2026, 6, 8), "passing": dt.date(2026, 6, 9)})
+
+
+def test_facts_older_than_180_days_are_warnings_with_file_line_and_source(aged_content):
+    problems = lint_facts(aged_content, TODAY)
+    assert [(p.item_id, p.severity) for p in problems] == [("ai-103 status", "warning")]
+    p = problems[0]
+    text = (aged_content / "exams" / "ai-103.yaml").read_text()
+    assert p.line == text[:text.index("  as_of: 2026-06-08")].count("\n") + 1
+    assert "fact is 181 days old (as of 2026-06-08; due after 180 days)" in p.message
+    page = "https://learn.microsoft.com/en-us/credentials/certifications/azure-ai-apps-and-agents-developer-associate/"
+    assert f"check {page} again" in p.fix
+
+
+def test_every_kind_of_fact_comes_due_but_retired_certifications_never_do(aged_content):
+    _dated(aged_content, dt.date(2025, 1, 1))
+    labels = {p.item_id for p in lint_facts(aged_content, TODAY)}
+    assert {"ai-103 outline", "ai-103 duration", "ai-103 question count", "salaries", "preparation", "validity",
+            "AI-103 (Azure AI Apps and Agents Developer Associate)", "path: AI-901 (optional)"} <= labels
+    assert not {label for label in labels if label.startswith("ai-102")}  # a retired exam's facts are history
+    assert "AWS Certified Machine Learning – Specialty (MLS-C01)" not in labels
+    assert "AWS Certified Machine Learning Engineer – Associate (MLA-C01)" in labels
+
+
+def test_a_fact_dated_after_today_is_an_error(aged_content):
+    _dated(aged_content, TODAY + dt.timedelta(days=1))
+    errors = [p for p in lint_facts(aged_content, TODAY) if p.severity == "error"]
+    assert errors and all("is after today (2026-12-06)" in p.message for p in errors)
+
+
+def test_cli_lint_prints_the_due_facts_and_still_exits_0(aged_content):
+    result = CliRunner().invoke(main, ["--content", str(aged_content), "lint", "--today", "2026-12-06"])
+    assert result.exit_code == 0, result.output
+    assert "ai-103.yaml:" in result.output and "ai-103 status: warning: fact is 181 days old" in result.output
+    assert "0 errors, 1 warnings" in result.output
+
+
+def test_a_former_name_still_current_elsewhere_is_listed_but_not_flagged():
+    names = {r.name: r.current for r in load_retired_names(CONTENT / "services.yaml")}
+    assert names["Azure Cognitive Services"] == "Foundry Tools"
+    assert "Azure AI services" not in names  # still the name of the endpoint and the resource in the docs

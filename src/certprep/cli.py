@@ -3,6 +3,7 @@ so that `certprep --help` stays fast."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -133,8 +134,9 @@ def exams(c: Context, skills_of: str | None, fmt: str) -> None:
         return
     data = [{"code": bp.code, "exam": bp.exam, "title": bp.title, "status": bp.status.state,
              "retired_on": str(bp.status.retired_on or ""), "successor": bp.status.successor,
-             "minutes": bp.duration_minutes, "questions": f"{bp.questions.min}-{bp.questions.max}",
-             "passing": bp.passing.scaled, "outline": str(bp.outline.date),
+             "minutes": bp.duration_minutes, "seat_minutes": bp.duration.seat_minutes,
+             "questions": f"{bp.questions.min}-{bp.questions.max}",
+             "passing": bp.passing.scaled, "outline": str(bp.outline.date), "as_of": str(bp.duration.as_of),
              "domains": [{"id": d.id, "name": d.name, "weight": f"{d.weight_min}-{d.weight_max}%"} for d in bp.domains]}
             for bp in c.exams().values()]
     if fmt == "json":
@@ -150,16 +152,22 @@ def exams(c: Context, skills_of: str | None, fmt: str) -> None:
             table.add_row(d["name"], d["weight"])
         console.print(table)
         status = e["status"] + (f" on {e['retired_on']}; successor {e['successor'].upper()}" if e["retired_on"] else "")
-        console.print(f"  {e['minutes']} minutes · {e['questions']} questions · pass at {e['passing']} · "
-                      f"outline {e['outline']} · {status}\n")
+        seat = f" ({e['seat_minutes']} seat time)" if e["seat_minutes"] else ""
+        console.print(f"  {e['minutes']} minutes of exam time{seat} · {e['questions']} questions · "
+                      f"pass at {e['passing']} · outline {e['outline']} · {status} · as of {e['as_of']}\n")
 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Date the career and exam facts are aged against (default: today).")
 @pass_ctx
-def lint(c: Context, paths: tuple[Path, ...]) -> None:
-    """Check items (files or folders; default: the bundled bank); exit 1 on any error."""
-    from certprep.bank.lint import lint_bank, load_retired_names
+def lint(c: Context, paths: tuple[Path, ...], today) -> None:
+    """Check items and a content folder's career and exam facts; exit 1 on any error.
+
+    PATHS are item files or folders (default: the bundled bank). A career or exam fact older than
+    180 days is a warning: its next check is due."""
+    from certprep.bank.lint import lint_bank, lint_facts, load_retired_names
     from certprep.bank.loader import Bank, item_files, load_file
 
     bank, n_files = Bank(), 0
@@ -169,6 +177,9 @@ def lint(c: Context, paths: tuple[Path, ...]) -> None:
             load_file(path, bank)
             n_files += 1
     problems = lint_bank(bank, c.exams(), load_retired_names(c.content / "services.yaml"))
+    for root in paths or (c.content,):
+        if (root / "exams").is_dir():  # a content folder: its career and exam facts age too
+            problems += lint_facts(root, today.date() if today else dt.date.today())
     for p in problems:
         click.echo(str(p))
     errors = sum(p.severity == "error" for p in problems)
@@ -240,7 +251,9 @@ def services(c: Context, name: str | None, fmt: str) -> None:
         if s.full_name:
             console.print(f"Full name: {s.full_name}")
         for f in s.former_names:
-            console.print(f"Formerly: {f.name}" + (f" (renamed {f.until})" if f.until else ""))
+            when = f" in {f.until}" + (", reported" if f.reported else "") if f.until else ""
+            console.print(f"Formerly: {f.name}" + (f" (renamed{' ' + f.became if f.became else ''}{when})"
+                                                   if f.until or f.became else ""))
         console.print(f"Status: {_status(s)}")
         console.print(s.summary)
         if s.choose_when:
@@ -320,6 +333,7 @@ def export(c: Context, fmt: str, exam_code: str | None, domains: tuple[str, ...]
                 raise UnknownChoice("domain", d, [dom.id for bp in bps for dom in bp.domains])
         items = [i for i in items if any(bp.domain_of_skill[s].id in domains for bp in bps for s in i.all_skills()
                                          if s in bp.skills)]
+    left_out: list[str] = []
     if fmt == "anki":
         from certprep.interop.anki import export_apkg
 
@@ -342,49 +356,70 @@ def export(c: Context, fmt: str, exam_code: str | None, domains: tuple[str, ...]
         for item_id, notes in sorted(report.notes.items()):
             for note in notes:
                 click.echo(f"{item_id}: {note}")
+        left_out = report.left_out
     else:
         out.write_text(tabular.items_to_json(items) if fmt == "json" else tabular.items_to_csv(items), encoding="utf-8")
-    click.echo(f"{len(items)} items written to {out}")
+    skipped = f"; {len(left_out)} skipped (listed above)" if left_out else ""
+    click.echo(f"{len(items) - len(left_out)} items written to {out}{skipped}")
+
+
+def _plain_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    import re
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", value):
+        raise click.BadParameter(f"{value!r} is not a plain name: use letters, digits, '-' and '_' "
+                                 "(the pack is the folder content/packs/NAME)")
+    return value
 
 
 @main.command(name="import")
 @click.option("--format", "fmt", type=click.Choice(["qti21", "moodle-xml", "gift", "json", "csv"]), required=True)
-@click.option("--pack", required=True, help="Name of the pack the items go to (content/packs/NAME).")
+@click.option("--pack", required=True, callback=_plain_name,
+              help="Name of the pack the items go to (content/packs/NAME): letters, digits, '-' and '_'.")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @pass_ctx
 def import_(c: Context, fmt: str, pack: str, source: Path) -> None:
-    """Import items into a pack of their own, then lint them like the bank."""
+    """Import items into a pack of their own, then lint them like the bank.
+
+    Every question that cannot be imported is reported (file and line, its number and title, its
+    type, why) and the others are imported. GIFT, JSON and CSV must be UTF-8; no file may be over 8 MB.
+    """
     from certprep.bank.lint import lint_bank, load_retired_names
     from certprep.bank.loader import load_bank
-    from certprep.interop import tabular
+    from certprep.interop import importing, tabular
 
     if fmt == "qti21":
         from certprep.interop.qti_import import read_package
 
-        items, notes_by_item = read_package(source)
-    elif fmt == "gift":
-        from certprep.interop.gift import import_gift
-
-        items, gift_report = import_gift(source.read_text(encoding="utf-8"), str(source))
-        notes_by_item = gift_report.notes
+        items, report = read_package(source)
     elif fmt == "moodle-xml":
         from certprep.interop.moodle_xml import import_moodle_xml
 
-        items, xml_report = import_moodle_xml(source.read_bytes(), str(source))
-        notes_by_item = xml_report.notes
+        items, report = import_moodle_xml(importing.read_bytes(source), str(source))
+    elif fmt == "gift":
+        from certprep.interop.gift import import_gift
+
+        items, report = import_gift(importing.read_text(source), str(source))
     else:
-        text = source.read_text(encoding="utf-8")
-        items = tabular.items_from_json(text, str(source)) if fmt == "json" else tabular.items_from_csv(text, str(source))
-        notes_by_item = {}
-    for item_id, notes in sorted(notes_by_item.items()):
+        text, report = importing.read_text(source), importing.ImportReport()
+        read = tabular.items_from_json if fmt == "json" else tabular.items_from_csv
+        items = importing.unique_ids(read(text, str(source)), report)
+    for item_id, notes in sorted(report.notes.items()):
         for note in notes:
             click.echo(f"{item_id}: {note}")
+    for skipped in report.skipped:
+        click.echo(f"Warning: {skipped}", err=True)
+    if not items:
+        why = (f"none of its {len(report.skipped)} questions can be imported (listed above)" if report.skipped
+               else "it holds no questions")
+        raise tabular.FormatError(f"{source}: nothing imported: {why}")
     folder = c.content / "packs" / pack
     tabular.write_pack(items, folder)
     problems = lint_bank(load_bank(folder), c.exams(), load_retired_names(c.content / "services.yaml"))
     for p in problems:
         click.echo(str(p))
-    click.echo(f"{len(items)} items imported to {folder}; {len(problems)} lint findings")
+    not_imported = f"{len(report.skipped)} questions not imported (listed above); " if report.skipped else ""
+    click.echo(f"{len(items)} items imported to {folder}; {not_imported}{len(problems)} lint findings")
 
 
 @main.command()
@@ -449,7 +484,9 @@ def _review_queue(c: Context) -> None:
         share = points(body, response) / body.max_points()
         console.print("Correct" if share == 1 else f"{share:.0%} of the points", style="bold green" if share == 1 else "bold red")
         console.print(explanations(body))
-        console.print(Markdown("Learn more: " + " · ".join(bank.items[item_id].refs)))
+        from rich.text import Text
+
+        console.print(Text("Learn more:\n" + "\n".join(f"  {r.title}: {r.url}" for r in bank.items[item_id].links())))
         with attempts.store.session.begin() as s:
             queue.record(s, attempts.user, key, queue.rating_for(share), attempts.clock())
 
@@ -585,10 +622,11 @@ def _print_result(c: Context, attempt_id: int, result: dict, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps({"attempt": attempt_id, **result}, indent=2))
         return
-    from certprep.terminal import render_report
+    from certprep.terminal import render_check, render_report
 
     console = _console()
-    console.print(render_report(result, f"Attempt {attempt_id}"))
+    console.print(render_check(result, f"Attempt {attempt_id}") if "check" in result
+                  else render_report(result, f"Attempt {attempt_id}"))
     console.print(f"Review it with: certprep review {attempt_id}")
 
 
@@ -604,6 +642,47 @@ def diagnostic(c: Context, exam_code: str, answers: Path | None, print_form: boo
     from certprep.engine.forms import diagnostic_form
 
     _take(c, diagnostic_form(c.bank(), c.exam(exam_code)), fmt, answers, print_form, confidence=confidence)
+
+
+@main.command()
+@EXAM
+@click.option("--seed", type=int, help="Seed for a reproducible check.")
+@click.option("--answers", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Answer each question the check asks from a JSON file of answers by question key "
+                   "(docs/answers-file.md); it must answer every question the check may ask.")
+@FORMAT
+@pass_ctx
+def check(c: Context, exam_code: str, seed: int | None, answers: Path | None, fmt: str) -> None:
+    """A quick adaptive readiness check: 10 to 25 questions, each chosen from your answers so far,
+    ending in a pass/fail call with its probability (docs/learning.md)."""
+    from certprep.engine.checks import Checks
+
+    bp, attempts = c.exam(exam_code), c.attempts()
+    checks = Checks(attempts, c.bank())
+    if answers is not None:
+        from certprep import answers as answers_file
+        from certprep.engine.forms import Form, Section
+        from certprep.errors import AnswersFileError
+
+        pool = checks.pool(bp)
+        every = Form(bp.code, "check", [Section("questions", "Quick check", pool.keys)], 0, c.bank().version)
+        given = answers_file.read(answers, every, c.bank())["answers"]
+        attempt_id = checks.start(bp, seed)
+        view = attempts.get(attempt_id)
+        while view.open:
+            key = view.current().key
+            if key not in given:
+                raise AnswersFileError(f"{answers}: answers: the check asked {key}, which the file does not answer; "
+                                       f"the check is saved (certprep resume {attempt_id})")
+            _, view = checks.answer(attempt_id, key, given[key])
+        _print_result(c, attempt_id, view.result, fmt)
+        return
+    from certprep.terminal import run_check
+
+    attempt_id = checks.start(bp, seed)
+    view = run_check(checks, attempt_id, _console(), lambda: sys.stdin.readline() or None)
+    if not view.open:
+        _print_result(c, attempt_id, view.result, fmt)
 
 
 @main.command()
@@ -677,6 +756,14 @@ def resume(c: Context, attempt_id: int | None, fmt: str) -> None:
         return
     console = _console()
     console.print(f"Resuming attempt {attempt_id} ({view.exam}, {view.mode}).")
+    if view.mode == "check":
+        from certprep.engine.checks import Checks
+        from certprep.terminal import run_check
+
+        view = run_check(Checks(attempts, c.bank()), attempt_id, console, lambda: sys.stdin.readline() or None)
+        if not view.open:
+            _print_result(c, attempt_id, view.result, fmt)
+        return
     Session(attempts, attempt_id, console, lambda: None).review_screen(view)
     _interactive(c, attempt_id, fmt)
 
@@ -732,7 +819,7 @@ def review(c: Context, attempt_id: int | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps({"attempt": view.id, "result": view.result, "questions": [
             {"key": q.key, "response": q.response, "points": q.points, "max_points": q.max_points,
-             "flagged": q.flagged, "refs": q.item.refs} for q in view.questions]}, indent=2))
+             "flagged": q.flagged, "refs": q.item.model_dump(mode="json")["refs"]} for q in view.questions]}, indent=2))
         return
     console = _console()
     console.print(render_report(view.result, f"Attempt {attempt_id}"))
@@ -741,4 +828,4 @@ def review(c: Context, attempt_id: int | None, fmt: str) -> None:
         console.print(render_body(q.body))
         console.print(Text(f"Your answer: {show_response(q.body, q.response)}", style="bold"))
         console.print(explanations(q.body))
-        console.print(Markdown("Learn more: " + " · ".join(q.item.refs)))
+        console.print(Text("Learn more:\n" + "\n".join(f"  {r.title}: {r.url}" for r in q.item.links())))

@@ -25,6 +25,7 @@ from certprep.bank.items import (
 )
 from certprep.engine.attempts import Attempts, AttemptView, QuestionState
 from certprep.errors import AttemptClosed, AttemptError, CertprepError
+from certprep.markup import literal, plain
 
 LETTERS = string.ascii_uppercase
 HELP = ("Enter/n next · p previous · g N go to · f flag · r review · s case scenario · "
@@ -53,7 +54,7 @@ def render_body(body) -> Group:
     parts += [Markdown(body.stem), *_exhibits(body.exhibits)]
     if isinstance(body, (SingleBody, MultipleBody)):
         for letter, o in zip(LETTERS, body.options):
-            parts.append(Text.assemble((f" {letter}. ", "bold"), o.text))
+            parts.append(Text.assemble((f" {letter}. ", "bold"), plain(o.text)))
         if isinstance(body, MultipleBody):
             parts.append(Text(f"Choose {body.choose}, e.g. `A C`.", style="cyan"))
     elif isinstance(body, MatchingBody):
@@ -61,13 +62,13 @@ def render_body(body) -> Group:
         table.add_column("Sources")
         table.add_column("Targets")
         for i in range(max(len(body.sources), len(body.targets))):
-            src = f"{i + 1}. {body.sources[i].text}" if i < len(body.sources) else ""
-            tgt = f"{LETTERS[i]}. {body.targets[i].text}" if i < len(body.targets) else ""
+            src = f"{i + 1}. {plain(body.sources[i].text)}" if i < len(body.sources) else ""
+            tgt = f"{LETTERS[i]}. {plain(body.targets[i].text)}" if i < len(body.targets) else ""
             table.add_row(src, tgt)
         parts += [table, Text("Match each target to a source, e.g. `A=2 B=1` (a source may be reused).", style="cyan")]
     elif isinstance(body, BuildListBody):
         for i, st in enumerate(body.steps, 1):
-            parts.append(Text(f" {i}. {st.text}"))
+            parts.append(Text(f" {i}. {plain(st.text)}"))
         parts.append(Text(f"Order {len(body.key)} of these steps, e.g. `3 1 4`.", style="cyan"))
     elif isinstance(body, DropdownBody):
         shown = body.template
@@ -75,10 +76,10 @@ def render_body(body) -> Group:
             shown = shown.replace("{{" + b.id + "}}", f"[{b.id}]").replace("{{ " + b.id + " }}", f"[{b.id}]")
         parts.append(Syntax(shown, body.language, word_wrap=True) if body.language else Markdown(shown))
         for b in body.blanks:
-            parts.append(Text(f" [{b.id}]: " + "  ".join(f"{i}. {o.text}" for i, o in enumerate(b.options, 1))))
+            parts.append(Text(f" [{b.id}]: " + "  ".join(f"{i}. {literal(o.text)}" for i, o in enumerate(b.options, 1))))
     elif isinstance(body, YesNoBody):
         for i, st in enumerate(body.statements, 1):
-            parts.append(Text(f" {i}. {st.text}"))
+            parts.append(Text(f" {i}. {plain(st.text)}"))
         parts.append(Text("Answer y or n for each statement, e.g. `y n y`.", style="cyan"))
     return Group(*parts)
 
@@ -312,6 +313,34 @@ class Session:
         return True
 
 
+def run_check(checks, attempt_id: int, console: Console, read_line) -> AttemptView:
+    """An adaptive check (engine/checks.py) at the terminal: one question at a time, answers are
+    final, `q` saves and quits. Returns the last view (open if the learner quit)."""
+    def ask(prompt: str) -> str:
+        console.print(prompt + "> ", end="")
+        line = read_line()
+        if line is None:
+            raise EOFError
+        return line.rstrip("\n")
+
+    view = checks.advance(attempt_id)  # a crash between an answer and the next question
+    try:
+        while view.open:
+            q = view.current()
+            console.rule(f"Quick check · question {len(view.questions)} · {q.key}")
+            console.print(render_body(q.body))
+            line = ask("answer (q to save and quit)").strip()
+            if line == "q":
+                raise EOFError
+            try:
+                _, view = checks.answer(attempt_id, q.key, parse_input(q.body, line, ask))
+            except CertprepError as exc:
+                console.print(f"[red]{exc}[/red]")
+    except EOFError:
+        console.print(f"\nSaved. Resume with: certprep resume {attempt_id}")
+    return view
+
+
 def _clock(left: dt.timedelta) -> str:
     total = int(left.total_seconds())
     return f"{total // 3600}:{total % 3600 // 60:02d}:{total % 60:02d}"
@@ -341,3 +370,26 @@ def render_report(result: dict, title: str = "Result") -> Group:
         parts.append(Text("Study first: " + "; ".join(names[d] for d in result["weakest_domains"]), style="yellow"))
     parts.append(Text("The scaled score is an estimate: see docs/scoring.md.", style="dim"))
     return Group(*parts)
+
+
+def render_check(result: dict, title: str = "Quick check") -> Group:
+    """A finished check: the pass/fail call with its probability, the expected scaled score with
+    its 90 % interval, mastery per domain, and how many questions it took."""
+    check = result["check"]
+    passed = check["call"] == "pass"
+    low, high = check["interval_90"]
+    head = Text.assemble((f"{title}: ", "bold"), ("likely PASS" if passed else "likely FAIL",
+                                                    "bold green" if passed else "bold red"),
+                         f" (chance of passing {check['probability_of_passing']:.0%})")
+    score = Text(f"Expected scaled score {check['expected_scaled_score']} (90 % interval {low}–{high}; "
+                 f"pass at {result['passing_score']})\nquestions asked: {check['asked']}")
+    table = Table(show_header=True, box=None)
+    table.add_column("Domain")
+    table.add_column("Mastery", justify="right")
+    table.add_column("Asked", justify="right")
+    for d in check["domains"]:
+        table.add_row(d["name"], "—" if d["mastery"] is None else f"{d['mastery']:.0%}", str(d["answered"]))
+    note = ("The interval excludes the pass mark: the call is sure at 90 %." if check["sure"] else
+            "The check reached its 25 questions before the call was sure at 90 %: you are near the pass mark.")
+    return Group(head, score, table, Text(note, style="dim"),
+                 Text("How the check works: docs/learning.md", style="dim"))

@@ -122,15 +122,16 @@ def test_a_full_diagnostic_with_the_mouse(live, page: Page):
         expect(page.locator(".progress")).to_have_text(f"Question {n + 1} of 35")
         answer_with_mouse(page)
     expect(page.get_by_text("35 of 35 answered")).to_be_visible()
-    page.get_by_role("button", name="Finish and see results").click()
+    page.get_by_role("link", name="Finish and see results").click()
+    page.get_by_role("button", name="Yes, finish and see results").click()
     expect(page.locator("h1")).to_contain_text("/ 1000")
-    assert page.locator("meter").count() == 6
+    assert page.locator("meter").count() == 5  # AI-103, the first card: the exam people sit
     assert axe_violations(page) == []
 
 
 def test_an_exam_with_flag_review_locked_section_and_time_out(live, page: Page):
     page.goto(live.url)
-    page.get_by_role("button", name="Exam simulation").first.click()
+    page.locator("section.card", has_text="AI-102").get_by_role("button", name="Exam simulation").click()
     expect(page.locator(".timer .clock")).to_have_text("1:40:00")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Hide timer").click()
@@ -141,10 +142,11 @@ def test_an_exam_with_flag_review_locked_section_and_time_out(live, page: Page):
     page.get_by_role("button", name="Save and review section").last.click()
     expect(page.get_by_text("⚑ Flagged").first).to_be_visible()
     expect(page.get_by_text("1 of", exact=False).first).to_be_visible()
-    page.get_by_role("button", name="Finish section 1").click()
+    page.get_by_role("link", name="Finish section 1").click()
+    page.get_by_role("button", name="Yes, finish section 1").click()
     expect(page.get_by_text("cannot go back")).to_be_visible()  # the problem–solution section
-    page.go_back()
-    page.go_back()
+    for _ in range(3):  # past the confirmation and the review screen, to a section 1 question
+        page.go_back()
     expect(page.locator(".progress")).not_to_have_text("Question 1 of 1")
     assert "section 2" in page.locator(".attempt-bar").inner_text() or "locked" in page.content()
     live.clock.advance(minutes=100)
@@ -221,3 +223,23 @@ def test_sign_up_and_sign_in(live, page: Page):
     cookie = next(c for c in page.context.cookies() if c["name"] == "certprep_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
     assert json.dumps(cookie).count("learner") == 0
+
+
+def test_a_quick_check_with_the_mouse(live, page: Page):
+    """From the home page to the call: one question at a time, 10 to 25 of them."""
+    page.goto(live.url)
+    page.get_by_role("button", name="Quick check").last.click()  # the AI-103 card
+    page.wait_for_url(re.compile(r"/attempts/\d+$"))
+    for n in range(1, 26):
+        expect(page.locator(".progress")).to_have_text(f"Question {n}")
+        expect(page.locator(".attempt-bar")).to_contain_text("AI-103 check")
+        answer_with_mouse(page)
+        page.wait_for_load_state("load")
+        if "/results" in page.url:
+            break
+    expect(page.locator("h1")).to_contain_text("AI-103 quick check: likely")
+    asked = int(page.locator(".asked").inner_text().split(": ")[1])
+    assert 10 <= asked <= 25 and asked == n
+    expect(page.get_by_text("Chance of passing")).to_be_visible()
+    assert page.locator("meter").count() == 5  # mastery of each AI-103 domain
+    assert axe_violations(page) == []

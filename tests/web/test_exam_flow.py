@@ -60,7 +60,7 @@ def test_a_whole_diagnostic_in_the_browser_way(client: TestClient):
         assert r.status_code == 303
     review = client.get(f"/attempts/{aid}/section")
     assert "35 of 35 answered" in review.text
-    done = client.post(f"/attempts/{aid}/finish-section", follow_redirects=True)
+    done = client.post(f"/attempts/{aid}/finish-section", data={"confirmed": "1"}, follow_redirects=True)
     assert "/ 1000" in done.text and "By skill area" in done.text
     assert len(re.findall(r"<meter", done.text)) == 6
     result = engine_view(app, aid).result
@@ -85,7 +85,7 @@ def test_no_key_or_explanation_reaches_the_browser_before_the_answer(client: Tes
         blocked = client.get(f"/attempts/{aid}/review")
         assert blocked.status_code == 409
         seen_pages.append(blocked.text)
-        client.post(f"/attempts/{aid}/finish-section")
+        client.post(f"/attempts/{aid}/finish-section", data={"confirmed": "1"})
     raw = " ".join(seen_pages)
     text = visible(raw)
     leaked = [s for s in snippets if s in text]
@@ -106,7 +106,7 @@ def test_sections_lock_flags_and_the_review_screen(client: TestClient):
     client.post(f"/attempts/{aid}/answer", data={"key": first[1].key, **form_for(first[1].body)})
     screen = client.get(f"/attempts/{aid}/section").text
     assert f"1 of {len(first)} answered" in screen and "1 flagged" in screen and "⚑ Flagged" in screen
-    client.post(f"/attempts/{aid}/finish-section")
+    client.post(f"/attempts/{aid}/finish-section", data={"confirmed": "1"})
     locked = client.post(f"/attempts/{aid}/answer", data={"key": first[0].key, **form_for(first[0].body)})
     assert locked.status_code == 400 and "locked" in locked.text
     # The problem–solution section cannot be revisited.
@@ -153,9 +153,11 @@ def test_practice_feedback_shows_explanations_after_each_answer(client: TestClie
     assert snippet not in visible(before)
     after = client.post(f"/attempts/{aid}/answer", data={"key": q.key, **form_for(q.body)}, follow_redirects=True)
     assert "Correct" in after.text and snippet in visible(after.text)
-    # Asking for feedback on a question not yet answered shows nothing.
+    # The next question, not yet answered, shows no key.
+    client.post(f"/attempts/{aid}/goto", data={"position": "1"})
     nxt = engine_view(client.app, aid).current()
-    peek = client.get(f"/attempts/{aid}?feedback={nxt.key}").text
+    assert nxt.key != q.key
+    peek = client.get(f"/attempts/{aid}").text
     assert explanation_snippets(client.app, [nxt.key])[0] not in visible(peek)
 
 

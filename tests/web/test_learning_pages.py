@@ -18,7 +18,7 @@ def finish_practice(client, wrong: bool, confidence: str | None = None) -> int:
     for q in engine_view(client.app, aid).questions:
         client.post(f"/attempts/{aid}/answer", data={"key": q.key, **form_for(q.body, correct=not wrong),
                                                      **({"confidence": confidence} if confidence else {})})
-    client.post(f"/attempts/{aid}/finish-section")
+    client.post(f"/attempts/{aid}/finish-section", data={"confirmed": "1"})
     return aid
 
 

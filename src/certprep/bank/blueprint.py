@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from certprep.bank.facts import Fact, Sourced
 from certprep.errors import BankError, UnknownChoice
 
 
@@ -41,13 +42,14 @@ class Domain(_Model):
         return [s for g in self.skill_groups for s in g.skills]
 
 
-class Outline(_Model):
+class Outline(Sourced):
+    """The skills outline; `source` is its study guide, `as_of` the day it was last seen current."""
+
     version: str
     date: dt.date
-    url: str
 
 
-class Status(_Model):
+class Status(Sourced):
     state: Literal["active", "beta", "retiring", "retired"]
     retired_on: dt.date | None = None
     successor: str | None = None
@@ -55,13 +57,32 @@ class Status(_Model):
     note: str = ""
 
 
-class QuestionCount(_Model):
+class Duration(Sourced):
+    """Microsoft's exam time (the engine's timer) and, where Microsoft states it, the seat time:
+    the time to book, which adds instructions, the agreement and the comments."""
+
+    exam_minutes: int = Field(gt=0)
+    seat_minutes: int | None = None
+    seat_source: str | None = None  # seat time is stated on Microsoft's exam-duration page, not the exam's
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _seat_time_is_sourced(self) -> Duration:
+        if self.seat_minutes is not None:
+            if self.seat_minutes < self.exam_minutes:
+                raise ValueError(f"seat_minutes {self.seat_minutes} is less than exam_minutes {self.exam_minutes}")
+            if not (self.seat_source or "").startswith("https://"):
+                raise ValueError("seat_minutes needs seat_source: the https URL of the page that states it")
+        return self
+
+
+class QuestionCount(Sourced):
     min: int
     max: int
-    default: int
+    default: int  # ours: the length of a simulated exam
 
 
-class Passing(_Model):
+class Passing(Sourced):
     scaled: int = 700
     # Share of raw points that we estimate sits at Microsoft's cut; see docs/scoring.md.
     raw_cut: float = Field(gt=0, lt=1)
@@ -80,7 +101,7 @@ class Blueprint(_Model):
     certification: str
     outline: Outline
     status: Status
-    duration_minutes: int
+    duration: Duration
     questions: QuestionCount
     passing: Passing
     diagnostic: Diagnostic = Diagnostic()
@@ -92,6 +113,20 @@ class Blueprint(_Model):
             if d.weight_min > d.weight_max:
                 raise ValueError(f"domain {d.id}: weight_min {d.weight_min} > weight_max {d.weight_max}")
         return self
+
+    @property
+    def duration_minutes(self) -> int:
+        """The timer of a simulated exam: Microsoft's exam time, not the seat time."""
+        return self.duration.exam_minutes
+
+    def facts(self) -> list[Fact]:
+        """What the exam page states about the real exam, each with its date and source."""
+        old = self.status.state == "retired"
+        return [Fact(("outline",), f"{self.code} outline", self.outline, old),
+                Fact(("status",), f"{self.code} status", self.status, old),
+                Fact(("duration",), f"{self.code} duration", self.duration, old),
+                Fact(("questions",), f"{self.code} question count", self.questions, old),
+                Fact(("passing",), f"{self.code} passing score", self.passing, old)]
 
     @cached_property
     def skills(self) -> dict[str, Skill]:
@@ -108,13 +143,21 @@ class Blueprint(_Model):
         raise UnknownChoice("domain", domain_id, [d.id for d in self.domains])
 
 
+def load_blueprint(path: Path) -> Blueprint:
+    text = path.read_text(encoding="utf-8")
+    try:
+        return Blueprint.model_validate(yaml.load(text, Loader=yaml.CSafeLoader))
+    except ValidationError as exc:
+        from certprep.bank.loader import locate  # the loader imports this module
+
+        lines = [f"{path}:{locate(text, e['loc'])}: {'.'.join(map(str, e['loc'])) or '(top)'}: {e['msg']}"
+                 for e in exc.errors()]
+        raise BankError("invalid blueprint (see the fields in src/certprep/bank/blueprint.py):\n"
+                        + "\n".join(lines)) from exc
+    except (yaml.YAMLError, ValueError) as exc:
+        raise BankError(f"{path}: invalid blueprint: {exc}") from exc
+
+
 def load_blueprints(folder: Path) -> dict[str, Blueprint]:
     """Every `*.yaml` in `folder`, keyed by exam code (e.g. `ai-102`)."""
-    out: dict[str, Blueprint] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            bp = Blueprint.model_validate(yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader))
-        except (yaml.YAMLError, ValueError) as exc:
-            raise BankError(f"{path}: invalid blueprint: {exc}") from exc
-        out[bp.code] = bp
-    return out
+    return {bp.code: bp for bp in map(load_blueprint, sorted(folder.glob("*.yaml")))}

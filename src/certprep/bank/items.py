@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 from typing import Annotated, Literal, Union
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -69,6 +70,38 @@ class Tab(_Model):
 
     title: str
     content: str
+
+
+class Ref(_Model):
+    """A page that proves the key, with the title a reader sees instead of the bare URL."""
+
+    url: str
+    title: str = Field(min_length=1)
+
+
+# Names kept as written when a title is made from a URL ("azure-openai-rag" -> "Azure OpenAI RAG").
+_WORDS = {w.lower(): w for w in ("AI", "API", "APIs", "SDK", "REST", "RAG", "OCR", "PII", "LLM", "JSON", "URL",
+                                 "ID", "IDs", "HTTP", "Azure", "OpenAI", "Microsoft", "Entra", "Foundry",
+                                 "GPT", "CLI", "VNet", "TLS", "MCP", "SSML", "LUIS", "QnA", "Python", "C#")}
+
+
+def ref_title(url: str) -> str:
+    """A readable title for a plain URL ref: its last path segment (and #section) in words."""
+    parts = urlsplit(url)
+    segments = [re.sub(r"\.(md|html?)$", "", p) for p in parts.path.split("/") if p] or [parts.netloc]
+    words = [w for w in re.split(r"[-_]+", segments[-1]) if w]
+    if len(words) == 1 and len(segments) > 1:  # "…/language-service/overview": say whose overview
+        words = [w for w in re.split(r"[-_]+", segments[-2]) if w] + words
+    words = [_WORDS.get(w.lower(), w) for w in words]
+    title = " ".join(words) or url
+    title = title[0].upper() + title[1:]
+    if parts.fragment:
+        title += " › " + " ".join(_WORDS.get(w.lower(), w) for w in re.split(r"[-_]+", parts.fragment) if w)
+    return title
+
+
+def ref_link(ref: str | Ref) -> Ref:
+    return ref if isinstance(ref, Ref) else Ref(url=ref, title=ref_title(ref))
 
 
 # ---- question bodies: what is shown and keyed, shared by standalone items and case questions
@@ -155,7 +188,7 @@ class _Meta(_Model):
     status: Literal["draft", "live", "retired"] = "draft"
     skills: list[str] = Field(min_length=1)
     difficulty: int = Field(ge=1, le=5)
-    refs: list[str] = []
+    refs: list[str | Ref] = []  # a URL, or {url, title}
     source: list[str] = []
     verified: dt.date | None = None
 
@@ -164,6 +197,10 @@ class _Meta(_Model):
 
     def all_skills(self) -> list[str]:
         return list(self.skills)
+
+    def links(self) -> list[Ref]:
+        """The refs with titles (made from the URL where the bank gives none)."""
+        return [ref_link(r) for r in self.refs]
 
     def content_hash(self) -> str:
         """Identifies this exact version of the item; attempts record it."""

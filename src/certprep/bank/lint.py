@@ -6,16 +6,19 @@ warnings are printed but do not.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from certprep.bank.blueprint import Blueprint
+from certprep.bank.blueprint import Blueprint, load_blueprint
+from certprep.bank.career import load_career
+from certprep.bank.facts import STALE_AFTER_DAYS, Fact
 from certprep.bank.items import (
     BLANK, AnyItem, BuildListBody, CaseStudyItem, DropdownBody, MatchingBody, MultipleBody,
     ProblemSolutionItem, SingleBody, YesNoBody,
@@ -30,22 +33,28 @@ NEAR_DUPLICATE = 0.85  # word-sequence similarity (difflib ratio) above which tw
 
 @dataclass(frozen=True)
 class RetiredName:
-    """A name that must not stand alone: a former name of a renamed service, or a retired service."""
+    """A name that must not stand alone: a former name of a renamed service, a retired service,
+    or a retiring one (whose item must say when it retires)."""
 
     name: str
-    current: str | None  # None: the service is retired
+    current: str | None  # None: the service is retired or retiring
     pattern: re.Pattern[str]
+    retires_on: dt.date | None = None
+    retiring: bool = False
+    service: str = ""  # the catalog entry the name belongs to
 
 
 def load_retired_names(services_file: Path) -> list[RetiredName]:
-    """Former names and retired services from the service catalog (`content/services.yaml`)."""
+    """Former names and retired and retiring services from the service catalog (`content/services.yaml`)."""
     out = []
     for svc in load_catalog(services_file).services:
-        retired = svc.status == "retired"
-        names = [f.name for f in svc.former_names] + ([svc.name, *svc.aliases] if retired else [])
+        gone = svc.status in ("retired", "retiring")
+        names = [f.name for f in svc.former_names if f.flagged] + ([svc.name, *svc.aliases] if gone else [])
         for name in names:
             pat = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
-            out.append(RetiredName(name, None if retired else svc.name, pat))
+            former = name not in (svc.name, *svc.aliases)
+            out.append(RetiredName(name, svc.name if former else None, pat, svc.retires_on,
+                                   retiring=svc.status == "retiring" and not former, service=svc.name))
     return out
 
 
@@ -107,9 +116,9 @@ def _check_meta(item: AnyItem, known: dict[str, Blueprint]) -> Iterator[Finding]
     severity = "error" if item.status != "draft" else "warning"
     if not item.refs:
         yield ("refs",), "no refs", "add the learn.microsoft.com URL(s) that prove the key", severity
-    for n, ref in enumerate(item.refs):
-        if not LEARN.match(ref):
-            yield ("refs", n), f"ref {ref!r} is not a learn.microsoft.com URL", "link the Microsoft Learn page", severity
+    for n, ref in enumerate(item.links()):
+        if not LEARN.match(ref.url):
+            yield ("refs", n), f"ref {ref.url!r} is not a learn.microsoft.com URL", "link the Microsoft Learn page", severity
     if not item.source:
         yield ("source",), "no source", "add the docs file you checked, as MicrosoftDocs/azure-ai-docs:articles/….md", severity
     for n, src in enumerate(item.source):
@@ -193,24 +202,28 @@ def _check_parts(parts, field: str, noun: str) -> Iterator[Finding]:
             yield (field, n), f"{noun} {p.id!r} has no explanation", "add `explanation:`", "error"
 
 
-def _texts(item: AnyItem) -> Iterator[str]:
-    """Every learner-visible string of an item."""
-    def walk(value):
+def _texts(item: AnyItem) -> Iterator[tuple[tuple, str]]:
+    """Every learner-visible string of an item, with its location in the file."""
+    def walk(value, loc: tuple):
         if isinstance(value, str):
-            yield value
+            yield loc, value
         elif isinstance(value, dict):
             for k, v in value.items():
                 if k not in ("id", "type", "skills", "refs", "source", "key", "status", "language", "kind"):
-                    yield from walk(v)
+                    yield from walk(v, (*loc, k))
         elif isinstance(value, list):
-            for v in value:
-                yield from walk(v)
-    yield from walk(item.model_dump(mode="json"))
+            for n, v in enumerate(value):
+                yield from walk(v, (*loc, n))
+    yield from walk(item.model_dump(mode="json", exclude_none=True), ())
 
 
 def _check_names(item: AnyItem, retired: list[RetiredName]) -> Iterator[Finding]:
-    for text in _texts(item):
+    texts = list(_texts(item))
+    yield from _check_retiring(texts, [rn for rn in retired if rn.retiring])
+    for _, text in texts:
         for rn in retired:
+            if rn.retiring:
+                continue
             for m in rn.pattern.finditer(text):
                 if rn.current is not None and not _inside_formerly(text, m.start()):
                     yield (), f"former name {rn.name!r} used", f"say {rn.current!r}, or write “(formerly {rn.name})” after it", "error"
@@ -218,6 +231,25 @@ def _check_names(item: AnyItem, retired: list[RetiredName]) -> Iterator[Finding]
                 if rn.current is None and "retire" not in text.lower():
                     yield (), f"retired service {rn.name!r} named without saying it is retired", "use it only in migration items and say it is retired", "error"
                     break
+
+
+def _check_retiring(texts: list[tuple[tuple, str]], retiring: list[RetiredName]) -> Iterator[Finding]:
+    """A retiring service may be named (it still works), but the item must say somewhere when it
+    retires, so that nobody learns it as the choice for new work: some text holds "retir" and,
+    where the catalog has the date, its year."""
+    services: dict[str, list[RetiredName]] = {}
+    for rn in retiring:
+        services.setdefault(rn.service, []).append(rn)
+    for names in services.values():
+        first = next(((loc, m.group()) for loc, text in texts for rn in names if (m := rn.pattern.search(text))), None)
+        if first is None:
+            continue
+        when = names[0].retires_on
+        year = str(when.year) if when else ""
+        if not any("retir" in text.lower() and year in text for _, text in texts):
+            on = f" on {when}" if when else ""
+            yield (first[0], f"retiring service {first[1]!r} named without its retirement{on}",
+                   f"say in the item that it retires{on} and what replaces it, or retire the item", "error")
 
 
 def _inside_formerly(text: str, pos: int) -> bool:
@@ -270,4 +302,34 @@ def _near_duplicates(bank: Bank) -> list[Problem]:
                 a, b = pair
                 out.append(Problem(_display(bank.paths[b]), 1, b, f"stem nearly duplicates {a}",
                                    "rewrite one of them or retire it", "warning"))
+    return out
+
+
+def lint_facts(content: Path, today: dt.date) -> list[Problem]:
+    """The dated facts of the exam blueprints (`exams/*.yaml`) and of `career.yaml` under `content`."""
+    out = []
+    for path in sorted((content / "exams").glob("*.yaml")):
+        out += check_facts(path, load_blueprint(path).facts(), today)
+    if (content / "career.yaml").is_file():
+        out += check_facts(content / "career.yaml", load_career(content).facts(), today)
+    return out
+
+
+def check_facts(path: Path, facts: Iterable[Fact], today: dt.date,
+                max_age_days: int = STALE_AFTER_DAYS) -> list[Problem]:
+    """Career and exam facts (`facts()` of a blueprint or the career file): a warning for each
+    older than `max_age_days`, so the next check comes due on its own; an error for one dated
+    after today. Facts about retired certifications are history and never come due."""
+    text = path.read_text(encoding="utf-8")
+    out = []
+    for f in facts:
+        age = (today - f.sourced.as_of).days
+        line = locate(text, (*f.loc, "as_of"))
+        if age < 0:
+            out.append(Problem(_display(path), line, f.label, f"as_of {f.sourced.as_of} is after today ({today})",
+                               "set as_of to the day you saw the source state the fact", "error"))
+        elif age > max_age_days and not f.historical:
+            out.append(Problem(_display(path), line, f.label,
+                               f"fact is {age} days old (as of {f.sourced.as_of}; due after {max_age_days} days)",
+                               f"check {f.sourced.source} again, then update the fact and its as_of", "warning"))
     return out

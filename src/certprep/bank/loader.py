@@ -49,6 +49,16 @@ class Bank:
     items: dict[str, AnyItem] = field(default_factory=dict)
     paths: dict[str, Path] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    _hashes: dict[str, tuple[AnyItem, str]] = field(default_factory=dict, repr=False)
+
+    def hash_of(self, item_id: str) -> str:
+        """The item's content hash, computed once per item object (every attempt start needs the
+        hashes of its 50 items, and each is a JSON dump of the whole item)."""
+        item = self.items[item_id]
+        cached = self._hashes.get(item_id)
+        if cached is None or cached[0] is not item:
+            cached = self._hashes[item_id] = (item, item.content_hash())
+        return cached[1]
 
     def live(self) -> list[AnyItem]:
         return [i for i in self.items.values() if i.status == "live"]
@@ -65,7 +75,7 @@ class Bank:
 
         h = hashlib.sha256()
         for item_id in sorted(self.items):
-            h.update(self.items[item_id].content_hash().encode())
+            h.update(self.hash_of(item_id).encode())
         return h.hexdigest()[:12]
 
 

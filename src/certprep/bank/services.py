@@ -23,6 +23,9 @@ class _Model(BaseModel):
 class FormerName(_Model):
     name: str
     until: dt.date | str | None = None  # when the rename took effect (a date, or a year-month)
+    became: str | None = None  # the next name, when it is not the current one (a rename chain)
+    reported: bool = False  # `until` is read only in third-party sources
+    flagged: bool = True  # False: still current somewhere (an endpoint, a resource), so not linted
 
 
 class Service(_Model):

@@ -2,7 +2,8 @@
 
 Rules an attempt enforces:
 - only the current section can be answered or browsed; finished sections are locked;
-- in a section without revisits (problem–solution sets) an answer is final;
+- in a section without revisits (problem–solution sets) an answer is final, and so is a
+  practice answer whose feedback was shown (feedback "now");
 - the deadline is stored when the attempt starts; an answer after it is refused, and an
   expired attempt is scored with what was given whenever it is next touched;
 - the items are read back from the snapshots taken at the start, never from today's bank.
@@ -79,6 +80,7 @@ class QuestionState:
     points: int | None
     max_points: int
     order: str  # seeds the order of the choices shown (see engine/order.py)
+    confidence: str | None = None
 
     @cached_property  # templates read it many times per page; the shuffle is the same every time
     def body(self):
@@ -108,6 +110,11 @@ class AttemptView:
     @property
     def open(self) -> bool:
         return self.status == "open"
+
+    @property
+    def feedback_now(self) -> bool:
+        """Practice that shows the key after each answer: such an answer is final."""
+        return self.mode == "practice" and self.feedback == "now"
 
     def section_questions(self, index: int | None = None) -> list[QuestionState]:
         index = self.section if index is None else index
@@ -162,7 +169,7 @@ class Attempts:
             raise AttemptError("the form has no questions")
         now = self.clock()
         with self.store.session.begin() as s:
-            hashes = {item_id: bank.items[item_id].content_hash() for item_id in form.item_ids()}
+            hashes = {item_id: bank.hash_of(item_id) for item_id in form.item_ids()}
             _save_snapshots(s, bank, hashes)
             attempt = Attempt(user_id=self.user, exam=form.exam, mode=form.mode, form=form.to_dict(),
                               feedback=feedback, status="open", started_at=now, section=0, position=0,
@@ -224,7 +231,8 @@ class Attempts:
                            read: Callable[[object], object | None] | None = None) -> Answered:
         """Store an answer (None: leave it unanswered) with an optional confidence (low, medium,
         high) and, with `advance`, move to the next question of the section, in one transaction.
-        `read`, if given, makes the response from the question as shown (a web form's fields)."""
+        `read`, if given, makes the response from the question as shown (a web form's fields).
+        With feedback "now" the answer is final and the attempt stays on it, to show the feedback."""
         if confidence not in (None, "low", "medium", "high"):
             raise UnknownChoice("confidence", confidence, ["low", "medium", "high"])
         with self.store.session.begin() as s:
@@ -237,17 +245,20 @@ class Attempts:
             feedback = None
             if response is not None:
                 row.confidence = confidence
+                now_mode = attempt.mode == "practice" and attempt.feedback == "now"
                 if row.response is not None and not attempt.form["sections"][row.section]["revisit"]:
                     raise AttemptError(f"{key}: answers in this section are final and cannot be changed")
+                if row.response is not None and now_mode:
+                    raise AttemptError(f"{key}: its feedback was shown, so this answer is final")
                 canonical = normalize(body, response)
                 row.response, row.answered_at = canonical, self.clock()
-                if attempt.mode == "practice" and attempt.feedback == "now":
+                if now_mode:
                     row.points = points(body, canonical)
                     feedback = Feedback(row.points, row.max_points)
             in_section = [q.key for q in attempt.questions if q.section == attempt.section]
             position = in_section.index(key)
             last = position + 1 >= len(in_section)
-            if advance and not last:
+            if advance and not last and feedback is None:
                 attempt.position = position + 1
             return Answered(feedback, last)
 
@@ -270,7 +281,7 @@ class Attempts:
     def finish_section(self, attempt_id: int) -> AttemptView:
         """Lock the current section and move to the next; finishing the last one submits."""
         with self.store.session.begin() as s:
-            attempt = self._open(s, attempt_id)
+            attempt = self._open(s, attempt_id, ending=True)
             if attempt.section + 1 >= len(attempt.form["sections"]):
                 self._finalise(s, attempt, "finished")
             else:
@@ -280,9 +291,43 @@ class Attempts:
 
     def submit(self, attempt_id: int) -> dict:
         with self.store.session.begin() as s:
-            attempt = self._open(s, attempt_id)
+            attempt = self._open(s, attempt_id, ending=True)
             self._finalise(s, attempt, "finished")
             return attempt.result  # type: ignore[return-value]
+
+    def grow(self, attempt_id: int, bank: Bank, choose: Callable[[list[tuple[str, AnyItem, str | None, float]]], str | None],
+             finish: Callable[[list[tuple[str, AnyItem, str | None, float]]], dict]) -> AttemptView:
+        """Go on with a form that grows one question at a time (an adaptive check), in one
+        transaction: once the current question is answered, `choose` names the next from the
+        answers so far (key, item, part, share of points), or None to finish; `finish` then
+        adds to the scored result. Idempotent: nothing happens while the current question waits
+        for its answer, so it can run after a crash as well as after each answer."""
+        with self.store.session.begin() as s:
+            attempt = self._touch(s, attempt_id)
+            rows = list(attempt.questions)
+            if attempt.status != "open" or (rows and rows[-1].response is None):
+                return self._view(s, attempt)
+            answers = []
+            for row in rows:
+                _, part = split_question_key(row.key)
+                item = self._item(s, row.item_hash)
+                answers.append((row.key, item, part, points(body_of(item, part), row.response) / row.max_points))
+            key = choose(answers)
+            if key is None or key in {r.key for r in rows}:
+                self._finalise(s, attempt, "finished")
+                attempt.result = {**attempt.result, **finish(answers)}
+                return self._view(s, attempt)
+            item_id, part = split_question_key(key)
+            item = bank.items[item_id]
+            _save_snapshots(s, bank, {item_id: item.content_hash()})
+            attempt.questions.append(AttemptQuestion(key=key, position=len(rows), section=0, item_hash=item.content_hash(),
+                                                     flagged=False, max_points=body_of(item, part).max_points()))
+            sections = [dict(sec) for sec in attempt.form["sections"]]
+            sections[0]["questions"] = [*sections[0]["questions"], key]
+            attempt.form = {**attempt.form, "sections": sections}  # a new dict, so the JSON column is saved
+            attempt.position = len(rows)
+            s.flush()
+            return self._view(s, attempt)
 
     # ---- history for practice filters
 
@@ -345,8 +390,10 @@ class Attempts:
             self._finalise(s, attempt, "expired")
         return attempt
 
-    def _open(self, s: Session, attempt_id: int) -> Attempt:
+    def _open(self, s: Session, attempt_id: int, *, ending: bool = False) -> Attempt:
         attempt = self._touch(s, attempt_id)
+        if ending and attempt.mode == "check" and attempt.status == "open":
+            raise AttemptError(f"attempt {attempt_id} is a quick check: it ends by itself once its call is sure")
         if attempt.status == "expired":
             raise AttemptClosed(f"attempt {attempt_id}: time is up; it was scored with the answers given before the deadline")
         if attempt.status != "open":
@@ -397,7 +444,7 @@ class Attempts:
             _, part = split_question_key(row.key)
             states.append(QuestionState(row.key, self._item(s, row.item_hash), part, row.section, row.position,
                                         row.response, row.flagged, row.points, row.max_points,
-                                        order=_order(attempt.id, row.key)))
+                                        order=_order(attempt.id, row.key), confidence=row.confidence))
         return AttemptView(attempt.id, attempt.exam, attempt.mode, attempt.status, attempt.feedback,
                            _utc(attempt.started_at), _utc(attempt.deadline), _utc(attempt.finished_at),
                            attempt.section, attempt.position, Form.from_dict(attempt.form), states, attempt.result)

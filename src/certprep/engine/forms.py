@@ -23,7 +23,7 @@ from certprep.bank.loader import Bank, question_domain
 from certprep.errors import FormError, UnknownChoice
 
 SectionKind = Literal["questions", "problem_solution", "case_study"]
-Mode = Literal["exam", "diagnostic", "practice"]
+Mode = Literal["exam", "diagnostic", "practice", "check"]  # check: grows one question at a time (engine/checks.py)
 
 
 @dataclass

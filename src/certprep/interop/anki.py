@@ -76,7 +76,7 @@ def note_for(item: AnyItem, blueprints: dict[str, Blueprint]) -> genanki.Note:
     explanations = "".join(e for _, _, e in parts)
     if getattr(item, "scenario", None):
         question = "".join(f"<h3>{html.escape(t.title)}</h3>{markdown(t.content)}" for t in item.scenario) + question
-    refs = " · ".join(f'<a href="{html.escape(r)}">{html.escape(r)}</a>' for r in item.refs)
+    refs = " · ".join(f'<a href="{html.escape(r.url)}">{html.escape(r.title)}</a>' for r in item.links())
     tags = set()
     for bp in blueprints.values():
         for skill in item.all_skills():

@@ -11,7 +11,7 @@
 
 Categories follow domains (`$course$/certprep/ai102.6`). Every change or omission is reported per
 item. Each exported item's certprep record rides in an XML comment (base64 JSON), so our own
-files read back exactly; other files' questions become drafts with the skill `unmapped`.
+files read back exactly; reading Moodle XML, ours and others', is `moodle_xml_read`'s job.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from certprep.bank.items import (
     YesNoItem,
 )
 from certprep.interop.gift import _category
+from certprep.interop.moodle_xml_read import import_moodle_xml
 from certprep.interop.qti import Report
-from certprep.interop.tabular import FormatError, _validate
 from certprep.markup import BLANK
 
 MARK = "certprep-item:"
@@ -68,7 +68,7 @@ def export_moodle_xml(items: list[AnyItem], blueprints: dict[str, Blueprint]) ->
             _text(c, "category", f"$course$/{cat}")
             category = cat
         if isinstance(item, CaseStudyItem):
-            report.add(item.id, "skipped: Moodle has no case study type (use QTI)")
+            report.leave_out(item.id, "Moodle has no case study type (use QTI)")
             continue
         quiz.append(etree.Comment(" " + MARK + base64.b64encode(
             json.dumps(item.model_dump(mode="json"), ensure_ascii=False).encode()).decode() + " "))
@@ -126,106 +126,4 @@ def export_moodle_xml(items: list[AnyItem], blueprints: dict[str, Blueprint]) ->
     return etree.tostring(quiz, xml_declaration=True, encoding="UTF-8", pretty_print=True), report
 
 
-GAP = re.compile(r"\{\d*:(MULTICHOICE(?:_[SV]|_VS)?|MC[SV]?|MCVS):((?:\\.|[^}])*)\}")
-
-
-def _unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text).strip()
-
-
-def _cloze(meta: dict, where: str, report: Report) -> dict | None:
-    """A Cloze question's MULTICHOICE gaps as a drop-down item; other gap types are reported."""
-    text = meta["stem"]
-    if re.search(r"\{\d*:(SHORTANSWER|SA|MW|NUMERICAL|NM|MULTIRESPONSE|MR)", text):
-        report.add(meta["id"], f"{where}: skipped: Cloze gaps other than MULTICHOICE have no certprep reading")
-        return None
-    blanks = []
-
-    def blank(m) -> str:
-        bid = f"b{len(blanks) + 1}"
-        options, key = [], None
-        for n, choice in enumerate(re.split(r"(?<!\\)~", m.group(2))):
-            right = choice.startswith("=") or choice.startswith("%100%")
-            choice = re.sub(r"^(=|%-?\d+%)", "", choice)
-            label, *fb = re.split(r"(?<!\\)#", choice, maxsplit=1)
-            options.append({"id": f"o{n + 1}", "text": _unescape(label), "explanation": _unescape(fb[0]) if fb else ""})
-            if right:
-                key = f"o{n + 1}"
-        blanks.append({"id": bid, "options": options, "key": key or "o1"})
-        if key is None:
-            raise FormatError(f"{where}: gap {bid} has no right answer (=)")
-        return "{{" + bid + "}}"
-
-    template = GAP.sub(blank, text)
-    stem, _, rest = template.partition("```")
-    code = rest.rsplit("```", 1)[0].strip("\n") if rest else ""
-    return {**meta, "type": "dropdown", "stem": stem.strip() or "Complete the text.",
-            "template": code or template, "language": "text" if code else None, "blanks": blanks}
-
-
-def import_moodle_xml(data: bytes, source: str) -> tuple[list[AnyItem], Report]:
-    report = Report()
-    try:
-        quiz = etree.fromstring(data)
-    except etree.XMLSyntaxError as exc:
-        raise FormatError(f"{source}:{exc.lineno}: not well-formed XML: {exc.msg}") from exc
-    items, ours, tf = [], set(), {}
-    for node in quiz:
-        if isinstance(node, etree._Comment) and node.text.strip().startswith(MARK):
-            record = json.loads(base64.b64decode(node.text.strip().removeprefix(MARK)))
-            items.append(_validate(record, f"{source}:{node.sourceline}"))
-            ours.add(record["id"])
-    for q in quiz.iterfind("question"):
-        qtype = q.get("type")
-        if qtype == "category":
-            continue
-        name = q.findtext("name/text") or f"q{q.sourceline}"
-        item_id, _, part = name.partition("#")
-        if item_id in ours:
-            continue
-        item_id = re.sub(r"[^a-z0-9-]+", "-", item_id.lower()).strip("-") or f"moodle-{q.sourceline}"
-        where = f"{source}:{q.sourceline} ({name})"
-        meta = {"id": item_id, "status": "draft", "skills": ["unmapped"], "difficulty": 3,
-                "stem": q.findtext("questiontext/text") or ""}
-        answers = [(float(a.get("fraction", "0")), a.findtext("text") or "", a.findtext("feedback/text") or "")
-                   for a in q.iterfind("answer")]
-        if qtype == "multichoice":
-            options = [{"id": chr(65 + i), "text": t, "explanation": fb} for i, (_, t, fb) in enumerate(answers)]
-            keys = [chr(65 + i) for i, (f, _, _) in enumerate(answers) if f > 0]
-            if not keys:
-                raise FormatError(f"{where}: no answer has a positive fraction")
-            single = (q.findtext("single") or "true").strip() == "true"
-            data = ({**meta, "type": "single", "options": options, "key": keys[0]} if single else
-                    {**meta, "type": "multiple", "options": options, "key": keys, "choose": len(keys)})
-        elif qtype == "matching":
-            subs = [(s.findtext("text") or "", s.findtext("answer/text") or "") for s in q.iterfind("subquestion")]
-            sources = list(dict.fromkeys(a for _, a in subs))
-            sid = {a: f"s{i}" for i, a in enumerate(sources, 1)}
-            pairs = [(t, a) for t, a in subs if t]
-            data = {**meta, "type": "matching", "sources": [{"id": sid[a], "text": a} for a in sources],
-                    "targets": [{"id": f"t{i}", "text": t} for i, (t, _) in enumerate(pairs, 1)],
-                    "key": {f"t{i}": sid[a] for i, (_, a) in enumerate(pairs, 1)}}
-        elif qtype == "truefalse":
-            truth = next((t.lower() == "true" for f, t, _ in answers if f > 0), True)
-            fb = next((fb for _, _, fb in answers if fb), "")
-            tf.setdefault(item_id, []).append({"id": part or f"s{len(tf.get(item_id, [])) + 1}",
-                                               "text": meta["stem"], "key": truth, "explanation": fb})
-            continue
-        elif qtype == "cloze":
-            data = _cloze(meta, where, report)
-            if data is None:
-                continue
-        elif qtype == "ordering":
-            data = {**meta, "type": "build_list",
-                    "steps": [{"id": f"s{i}", "text": t, "explanation": fb} for i, (_, t, fb) in enumerate(answers, 1)],
-                    "key": [f"s{i}" for i in range(1, len(answers) + 1)]}
-        else:
-            report.add(item_id, f"{where}: skipped: question type {qtype!r} has no certprep reading")
-            continue
-        items.append(_validate(data, where))
-    for item_id, statements in tf.items():
-        items.append(_validate({"id": item_id, "status": "draft", "skills": ["unmapped"], "difficulty": 3,
-                                "type": "yes_no", "stem": "For each statement, select Yes if it is true. Otherwise, select No.",
-                                "statements": statements}, f"{source}: {item_id}"))
-        report.add(item_id, "true/false questions read as one Yes/No series")
-    return items, report
+__all__ = ["export_moodle_xml", "import_moodle_xml"]

@@ -43,9 +43,14 @@ class Report:
     """What the export had to change or could not express, per item id."""
 
     notes: dict[str, list[str]] = field(default_factory=dict)
+    left_out: list[str] = field(default_factory=list)  # items an export could not write at all
 
     def add(self, item_id: str, note: str) -> None:
         self.notes.setdefault(item_id, []).append(note)
+
+    def leave_out(self, item_id: str, why: str) -> None:
+        self.left_out.append(item_id)
+        self.add(item_id, f"skipped: {why}")
 
 
 def ident(value: str) -> str:

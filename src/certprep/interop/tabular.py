@@ -38,11 +38,18 @@ def items_to_csv(items: list[AnyItem]) -> str:
     for item in items:
         data = item.model_dump(mode="json")
         row = {k: data.get(k) for k in PLAIN}
-        row.update({k: ";".join(data.get(k) or []) for k in LISTS})
+        row.update({k: ";".join(data.get(k) or []) for k in LISTS if k != "refs"})
+        row["refs"] = ";".join(r if isinstance(r, str) else f"{r['url']} {r['title']}" for r in data.get("refs") or [])
         row["stem"] = data.get("stem", "")
         row["body"] = json.dumps({k: v for k, v in data.items() if k not in (*PLAIN, *LISTS, "stem")}, ensure_ascii=False)
         writer.writerow(row)
     return out.getvalue()
+
+
+def _ref(cell: str) -> str | dict:
+    """A refs entry of a CSV cell: `URL` or `URL title words` (a URL has no spaces)."""
+    url, _, title = cell.strip().partition(" ")
+    return {"url": url, "title": title.strip()} if title.strip() else url
 
 
 def items_from_json(text: str, source: str) -> list[AnyItem]:
@@ -65,6 +72,7 @@ def items_from_csv(text: str, source: str) -> list[AnyItem]:
             raise FormatError(f"{where}: the body column is not valid JSON: {exc.msg}") from exc
         data = {**body, **{k: row[k] for k in PLAIN if row.get(k) not in (None, "")}, "stem": row.get("stem", "")}
         data.update({k: [v for v in (row.get(k) or "").split(";") if v] for k in LISTS})
+        data["refs"] = [_ref(v) for v in data["refs"]]
         if "difficulty" in data:
             data["difficulty"] = int(data["difficulty"])
         if data.get("type") == "case_study" and not data["stem"]:

@@ -1,8 +1,8 @@
 """A week-by-week study plan to an exam date, exported as an iCalendar (.ics) file.
 
 Hours go to domains in proportion to the middle of their blueprint weight, raised for the
-learner's weak domains (weight × (1.5 − mastery), mastery from readiness; unknown counts as
-0.5). The weeks walk through the domains weakest first; the last week is for exam simulations
+learner's weak domains (weight × (1.5 − mastery), mastery the share of points they scored in
+the domain; unknown counts as 0.5), in half-hour slots. The weeks walk through the domains weakest first; the last week is for exam simulations
 and reviewing mistakes. Eight to twelve weeks is the usual preparation time; a shorter plan says
 so. For a certified learner the renewal window (the last six months of the year of validity)
 goes into the calendar too.
@@ -53,6 +53,21 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)
 
 
+SLOT = 0.5  # hours: the smallest block a plan gives a domain
+
+
+def _slots(need: dict[str, float], order: list[str], total: int) -> dict[str, int]:
+    """`total` slots split by `need` (largest remainder), at least one each when there are enough."""
+    base = 1 if total >= len(order) else 0
+    rest = total - base * len(order)
+    weight = sum(need.values())
+    raw = {d: need[d] / weight * rest for d in order}
+    out = {d: base + math.floor(raw[d]) for d in order}
+    for d in sorted(order, key=lambda d: -(raw[d] - math.floor(raw[d])))[:total - sum(out.values())]:
+        out[d] += 1
+    return out
+
+
 def study_plan(bp: Blueprint, exam_date: dt.date, hours_per_week: float, today: dt.date,
                mastery: dict[str, float | None] | None = None, queued_reviews: int = 0,
                certified_on: dt.date | None = None) -> Plan:
@@ -64,27 +79,30 @@ def study_plan(bp: Blueprint, exam_date: dt.date, hours_per_week: float, today: 
     n_weeks = max(1, math.ceil((exam_date - today).days / 7))
     need = {d.id: (d.weight_min + d.weight_max) / 2 * (1.5 - (mastery.get(d.id) if mastery.get(d.id) is not None else 0.5))
             for d in bp.domains}
-    total = sum(need.values())
     names = {d.id: d.name for d in bp.domains}
     known = {d: mastery.get(d) if mastery.get(d) is not None else 0.5 for d in need}
     order = sorted(need, key=lambda d: (known[d], -need[d]))  # weakest first; then by weight
     study_weeks = max(1, n_weeks - 1) if n_weeks > 1 else 1
-    # Spread each domain's share of the study hours over consecutive weeks, in `order`.
-    budget = {d: need[d] / total * hours_per_week * study_weeks for d in order}
+    # Hours are handed out in half-hour slots, never slivers like 0.1 h: each domain's share of
+    # the study slots (every domain at least one while there are enough), spread over
+    # consecutive weeks in `order`.
+    per_week = max(1, round(hours_per_week / SLOT))
+    budget = _slots(need, order, per_week * study_weeks)
     weeks, d_index = [], 0
     for w in range(n_weeks):
         start = today + dt.timedelta(weeks=w)
         if n_weeks > 1 and w == n_weeks - 1:
             weeks.append(Week(start, {}, "Exam simulations, your weakest areas, and every due review", 0))
             continue
-        left, hours = hours_per_week, {}
-        while left > 1e-9 and d_index < len(order):
+        left, hours = per_week, {}
+        while left and d_index < len(order):
             d = order[d_index]
             take = min(left, budget[d])
-            hours[d] = hours.get(d, 0) + take
+            if take:
+                hours[d] = hours.get(d, 0) + take * SLOT
             budget[d] -= take
             left -= take
-            if budget[d] <= 1e-9:
+            if budget[d] == 0:
                 d_index += 1
         focus = ", ".join(names[d] for d in sorted(hours, key=lambda d: -hours[d]))
         weeks.append(Week(start, hours, focus, 0))
@@ -134,12 +152,18 @@ def to_ics(plan: Plan, bp: Blueprint) -> bytes:
 
 def learner_plan(store, user: str, bank, bp: Blueprint, exam_date: dt.date, hours_per_week: float,
                  today: dt.date, certified_on: dt.date | None = None) -> Plan:
-    """A plan for one learner: mastery from their readiness, review load from their queue."""
+    """A plan for one learner: mastery from their answers, review load from their queue."""
+    from certprep.bank.loader import question_domain
     from certprep.learn import review
-    from certprep.learn.readiness import learner_readiness
+    from certprep.learn.readiness import learner_outcomes
 
-    ready = learner_readiness(store, user, bank, bp)
-    mastery = {d["id"]: d["mastery"] if d["answered"] else None for d in ready.domains}
+    # Mastery is the share of points the learner actually scored in each domain, as their results
+    # show it; the readiness model's per-domain mastery comes from one ability for all domains
+    # and so cannot tell a weak domain from a strong one.
+    got: dict[str, list[float]] = {}
+    for item, part, share in learner_outcomes(store, user, bp, bank):
+        got.setdefault(question_domain(item, part, bp), []).append(share)
+    mastery = {d.id: (sum(got[d.id]) / len(got[d.id]) if got.get(d.id) else None) for d in bp.domains}
     with store.read.begin() as s:
         queued = review.queued(s, user)
     return study_plan(bp, exam_date, hours_per_week, today, mastery, queued, certified_on)

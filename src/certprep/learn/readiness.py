@@ -75,9 +75,18 @@ def learner_outcomes(store: Store, user: str, bp: Blueprint, bank: Bank) -> list
     return out
 
 
-def estimate(bank: Bank, bp: Blueprint, outcomes: list[tuple[AnyItem, str | None, float]],
-             calibrated: dict[str, ItemParams]) -> Readiness:
-    post = posterior([(question_params(item, part, calibrated), share) for item, part, share in outcomes])
+@dataclass(frozen=True)
+class Reference:
+    """The typical form on GRID: expected share of points and scaled score at each ability, and
+    the expected share on each domain's questions (mastery). Computed once per bank and reused."""
+
+    share: np.ndarray
+    scaled: np.ndarray
+    domains: dict[str, np.ndarray | None]
+    cut: float  # raw share at the pass mark
+
+
+def reference(bank: Bank, bp: Blueprint, calibrated: dict[str, ItemParams]) -> Reference:
     questions = [(item, part, question_domain(item, part, bp)) for item in bank.for_exam(bp)
                  for part, _ in item.parts()]
     questions = [q for q in questions if q[2] is not None]
@@ -87,17 +96,35 @@ def estimate(bank: Bank, bp: Blueprint, outcomes: list[tuple[AnyItem, str | None
     weights = np.array([weight_of[d] / per_domain[d] for _, _, d in questions])
     share = expected_share(params, weights)
     scaled = np.array([scaled_score(x, bp.passing.raw_cut, bp.passing.scaled) for x in share], dtype=float)
+    domains = {}
+    for d in bp.domains:
+        idx = [i for i, q in enumerate(questions) if q[2] == d.id]
+        domains[d.id] = expected_share([params[i] for i in idx]) if idx else None
+    return Reference(share, scaled, domains, bp.passing.raw_cut)
+
+
+def summarise(bp: Blueprint, ref: Reference, post: np.ndarray, answered: dict[str, int]) -> Readiness:
+    """Readiness from an ability posterior on GRID; `answered` counts answers per domain."""
     theta = float((post * GRID).sum())
     sd = float(np.sqrt((post * (GRID - theta) ** 2).sum()))
     domains = []
     for d in bp.domains:
-        idx = [i for i, q in enumerate(questions) if q[2] == d.id]
-        mastery = float((post * expected_share([params[i] for i in idx])).sum()) if idx else None
-        domains.append({"id": d.id, "name": d.name, "mastery": None if mastery is None else round(mastery, 3),
-                        "answered": sum(1 for item, part, _ in outcomes if question_domain(item, part, bp) == d.id)})
-    return Readiness(bp.code, len(outcomes), theta, sd, int(round(float((post * scaled).sum()))),
-                     int(quantile(post, scaled, 0.05)), int(quantile(post, scaled, 0.95)),
-                     float(post[share >= bp.passing.raw_cut].sum()), domains)
+        curve = ref.domains.get(d.id)
+        mastery = None if curve is None else round(float((post * curve).sum()), 3)
+        domains.append({"id": d.id, "name": d.name, "mastery": mastery, "answered": answered.get(d.id, 0)})
+    return Readiness(bp.code, sum(answered.values()), theta, sd, int(round(float((post * ref.scaled).sum()))),
+                     int(quantile(post, ref.scaled, 0.05)), int(quantile(post, ref.scaled, 0.95)),
+                     float(post[ref.share >= ref.cut].sum()), domains)
+
+
+def estimate(bank: Bank, bp: Blueprint, outcomes: list[tuple[AnyItem, str | None, float]],
+             calibrated: dict[str, ItemParams], ref: Reference | None = None) -> Readiness:
+    post = posterior([(question_params(item, part, calibrated), share) for item, part, share in outcomes])
+    answered: dict[str, int] = {}
+    for item, part, _ in outcomes:
+        d = question_domain(item, part, bp)
+        answered[d] = answered.get(d, 0) + 1
+    return summarise(bp, ref or reference(bank, bp, calibrated), post, answered)
 
 
 def learner_readiness(store: Store, user: str, bank: Bank, bp: Blueprint,

@@ -69,10 +69,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["md"] = markup.markdown
     templates.env.filters["inline"] = markup.inline
+    templates.env.filters["plain"] = markup.plain
+    templates.env.filters["literal"] = markup.literal
+    templates.env.filters["summary"] = markup.summary
+    templates.env.globals["blank_labels"] = markup.blank_labels
+    templates.env.filters["numbered_blanks"] = markup.numbered_blanks
     templates.env.globals["template_with_selects"] = markup.template_with_selects
     templates.env.globals["blank_options"] = lambda body: {b.id: [(o.id, o.text) for o in b.options] for b in body.blanks}
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon():  # browsers ask for it at the root whatever the page links
+        from fastapi.responses import FileResponse
+
+        return FileResponse(HERE / "static" / "favicon.ico", media_type="image/x-icon",
+                            headers={"cache-control": "public, max-age=86400"})
     app.add_middleware(SecurityMiddleware)
 
     @app.exception_handler(HttpError)
@@ -94,9 +106,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return error_response(request, 503, "the database is busy right now; your answers so far are saved, "
                                             "please try again in a moment")
 
-    from certprep.web import routes
+    from certprep.web import results, routes
 
     app.include_router(routes.router)
+    app.include_router(results.router)
     return app
 
 

@@ -14,7 +14,7 @@ from certprep.engine.scoring import InvalidResponse
 from certprep.errors import AttemptClosed, UnknownChoice
 from certprep.web.answer_form import response_from_form
 from certprep.web.app import SESSION_COOKIE, HttpError, attempts_for, now, redirect
-from certprep.web.career import load_career
+from certprep.bank.career import load_career
 
 router = APIRouter()
 
@@ -45,6 +45,11 @@ def exam_of(request: Request, code: str):
 # ---- public pages
 
 
+def exams_in_order(exams: dict) -> list[tuple[str, object]]:
+    """The exams people can sit first (AI-103 before the retiring AI-102), newest outline first."""
+    return sorted(exams.items(), key=lambda kv: (kv[1].status.state in ("retiring", "retired"), -kv[1].outline.date.toordinal()))
+
+
 @router.get("/")
 def home(request: Request):
     from certprep.learn.readiness import learner_readiness, load_calibration
@@ -52,13 +57,18 @@ def home(request: Request):
     recent, readiness = [], {}
     if request.state.user:
         state = request.app.state
-        recent = attempts_for(request).list(last=5)
+        attempts = attempts_for(request)
+        recent = attempts.list(last=5)
         calibration = load_calibration(state.store)
+        attempted = {v.exam for v in attempts.list() if v.result}
         for code, bp in state.exams.items():
+            if code not in attempted:  # an estimate for an exam never tried would be borrowed from another
+                continue
             ready = learner_readiness(state.store, request.state.user, state.bank, bp, calibration)
             if ready.answered:
                 readiness[code] = ready
-    return page(request, "home.html", recent=list(reversed(recent)), readiness=readiness)
+    return page(request, "home.html", recent=list(reversed(recent)), readiness=readiness,
+                ordered=exams_in_order(request.app.state.exams))
 
 
 @router.get("/exams/{code}")
@@ -71,6 +81,8 @@ def exam_page(request: Request, code: str):
 
 @router.get("/career")
 def career(request: Request):
+    if not (request.app.state.content / "career.yaml").is_file():
+        raise HttpError(404, f"no career facts here: {request.app.state.content / 'career.yaml'} is missing")
     return page(request, "career.html", career=load_career(request.app.state.content))
 
 
@@ -188,6 +200,10 @@ async def start(request: Request):
     bp = exam_of(request, str(form.get("exam", "")))
     bank = request.app.state.bank
     mode = form.get("mode")
+    if mode == "check":
+        from certprep.engine.checks import Checks
+
+        return redirect(f"/attempts/{Checks(attempts, bank).start(bp)}")
     if mode == "diagnostic":
         built, feedback = diagnostic_form(bank, bp), "end"
     elif mode == "exam":
@@ -203,7 +219,7 @@ async def start(request: Request):
                               types=form.getlist("type"), count=_int(form.get("count"), "count", 10),
                               only=only, seed=_int(form.get("seed"), "seed"))
     else:
-        raise UnknownChoice("mode", mode, ["diagnostic", "exam", "practice"])
+        raise UnknownChoice("mode", mode, ["check", "diagnostic", "exam", "practice"])
     attempt_id = attempts.start(built, bank, feedback=feedback)
     return redirect(f"/attempts/{attempt_id}")
 
@@ -218,31 +234,38 @@ def _view(request: Request, attempt_id: int) -> AttemptView:
     return attempts_for(request).get(attempt_id)
 
 
+def _check_goes_on(request: Request, view: AttemptView) -> AttemptView:
+    """An adaptive check asks its next question (or finishes) once the current one is answered;
+    also after a crash between the two."""
+    current = view.current()
+    if view.mode != "check" or not view.open or current is None or not current.answered:
+        return view
+    from certprep.engine.checks import Checks
+
+    return Checks(attempts_for(request), request.app.state.bank).advance(view.id)
+
+
 @router.get("/attempts")
 def history(request: Request):
     views = attempts_for(request).list()
+    # Trends plot scaled scores, which only exams and diagnostics estimate: a six-question
+    # practice set would swing the line. Series are named by domain, not by id.
     return page(request, "history.html", attempts=list(reversed(views)),
-                chart=[{"id": v.id, "exam": v.exam, "mode": v.mode, "score": v.result["scaled_score"],
-                        "domains": {d["id"]: d["percent"] for d in v.result["domains"]}}
-                       for v in views if v.result])
+                chart=[{"id": v.id, "exam": v.exam.upper(), "mode": v.mode, "score": v.result["scaled_score"],
+                        "domains": {d["name"]: d["percent"] for d in v.result["domains"]}}
+                       for v in views if v.result and v.mode != "practice"])
 
 
 @router.get("/attempts/{attempt_id}")
-def question_page(request: Request, attempt_id: int, feedback: str | None = None):
-    view = _view(request, attempt_id)
+def question_page(request: Request, attempt_id: int):
+    view = _check_goes_on(request, _view(request, attempt_id))
     if not view.open:
         return redirect(f"/attempts/{attempt_id}/results")
     q = view.current()
-    shown_feedback = None
-    if feedback and view.mode == "practice" and view.feedback == "now":
-        answered = view.question(feedback)
-        if answered.answered and answered.section == view.section:  # only what was just submitted
-            shown_feedback = answered
     remaining = view.remaining(now(request))
     return page(request, "question.html", view=view, q=q, section=view.current_section(),
                 section_questions=view.section_questions(), index=view.section_questions().index(q),
-                remaining=int(remaining.total_seconds()) if remaining is not None else None,
-                feedback=shown_feedback)
+                remaining=int(remaining.total_seconds()) if remaining is not None else None)
 
 
 @router.post("/attempts/{attempt_id}/answer")
@@ -258,7 +281,9 @@ async def answer(request: Request, attempt_id: int):
     except InvalidResponse as exc:
         raise HttpError(400, f"that answer does not fit the question: {exc}") from exc
     if outcome.feedback is not None:
-        return redirect(f"/attempts/{attempt_id}?feedback={key}")  # the feedback, then the next question
+        return redirect(f"/attempts/{attempt_id}")  # the same question, now with its feedback
+    if _check_goes_on(request, attempts.get(attempt_id)).mode == "check":
+        return redirect(f"/attempts/{attempt_id}")  # the next question, or the results
     if form.get("go") == "review" or outcome.last_in_section:
         return redirect(f"/attempts/{attempt_id}/section")
     return redirect(f"/attempts/{attempt_id}")
@@ -266,9 +291,20 @@ async def answer(request: Request, attempt_id: int):
 
 @router.post("/attempts/{attempt_id}/flag")
 async def flag(request: Request, attempt_id: int):
+    """Flag or unflag. The flag button belongs to the answer form, so a choice made but not yet
+    saved comes along and is saved first (where saving is not final: practice with feedback
+    now shows the key on saving, so there the choice stays unsaved; app.js keeps it on screen)."""
     attempts = attempts_for(request)
     form = await request.form()
     key = str(form.get("key", ""))
+    view = attempts.get(attempt_id)
+    if view.open and not view.feedback_now:
+        try:
+            attempts.answer_and_advance(attempt_id, key, None, advance=False,
+                                        confidence=form.get("confidence") or None,
+                                        read=lambda body: response_from_form(body, form))
+        except InvalidResponse as exc:
+            raise HttpError(400, f"that answer does not fit the question: {exc}") from exc
     attempts.flag(attempt_id, key, form.get("flagged") == "1")
     return redirect(f"/attempts/{attempt_id}")
 
@@ -292,45 +328,27 @@ def section_review(request: Request, attempt_id: int):
                 remaining=int(remaining.total_seconds()) if remaining is not None else None)
 
 
+@router.get("/attempts/{attempt_id}/finish-section")
+def finish_section_confirm(request: Request, attempt_id: int):
+    """Finishing locks the section for good, so it is confirmed first, naming what is left."""
+    view = _view(request, attempt_id)
+    if not view.open:
+        return redirect(f"/attempts/{attempt_id}/results")
+    remaining = view.remaining(now(request))
+    return page(request, "finish_section.html", view=view, section=view.current_section(),
+                questions=view.section_questions(),
+                remaining=int(remaining.total_seconds()) if remaining is not None else None)
+
+
 @router.post("/attempts/{attempt_id}/finish-section")
-def finish_section(request: Request, attempt_id: int):
+def finish_section(request: Request, attempt_id: int, form: FormData = Depends(posted)):
+    if form.get("confirmed") != "1":
+        _view(request, attempt_id)  # someone else's attempt is not found, confirmed or not
+        return redirect(f"/attempts/{attempt_id}/finish-section")
     view = attempts_for(request).finish_section(attempt_id)
     return redirect(f"/attempts/{attempt_id}" if view.open else f"/attempts/{attempt_id}/results")
 
 
-@router.get("/attempts/{attempt_id}/results")
-def results(request: Request, attempt_id: int):
-    view = _view(request, attempt_id)
-    if view.open:
-        raise HttpError(409, "this attempt is still open; finish it to see results")
-    return page(request, "results.html", view=view, result=view.result)
-
-
-@router.post("/_bench/insert")
-def bench_insert(request: Request):
-    """The benchmark's ceiling (benchmarks/web_load.py): one insert through the same stack.
-    Off unless CERTPREP_BENCH=1."""
-    import os
-    import secrets
-
-    from fastapi.responses import PlainTextResponse
-
-    from certprep.store.models import WebSession
-
-    if os.environ.get("CERTPREP_BENCH") != "1":
-        raise HttpError(404, "not found")
-    at = now(request)
-    with request.app.state.store.session.begin() as s:
-        s.add(WebSession(token_hash=secrets.token_hex(32), user_id="bench", created_at=at, expires_at=at))
-    return PlainTextResponse("ok")
-
-
-@router.get("/attempts/{attempt_id}/review")
-def review(request: Request, attempt_id: int):
-    view = _view(request, attempt_id)
-    if view.open:
-        raise HttpError(409, "this attempt is still open; keys are shown only after it is finished")
-    return page(request, "review.html", view=view, result=view.result)
 
 
 # ---- learning: review queue, study plan, item statistics
@@ -383,10 +401,23 @@ async def review_answer(request: Request):
                 "body": body, "response": response, "share": share}, due=None, total=None)
 
 
+PLAN_COOKIE = "certprep_plan"  # the last plan's query (exam, date, hours), so the date is not asked twice
+
+
 @router.get("/plan")
 def plan_form(request: Request):
+    from urllib.parse import parse_qsl
+
     attempts_for(request)
-    return page(request, "plan.html", plan=None)
+    saved = request.cookies.get(PLAN_COOKIE, "")[:500]
+    if saved:
+        try:
+            bp, built = _plan(request, dict(parse_qsl(saved)))
+        except (HttpError, UnknownChoice):
+            pass  # an old or edited cookie: show the empty form
+        else:
+            return page(request, "plan.html", plan=built, bp=bp, query=saved, values=dict(parse_qsl(saved)))
+    return page(request, "plan.html", plan=None, values={})
 
 
 def _plan(request: Request, params) -> tuple:
@@ -413,7 +444,10 @@ def _plan(request: Request, params) -> tuple:
 @router.get("/plan/show")
 def plan_show(request: Request):
     bp, built = _plan(request, request.query_params)
-    return page(request, "plan.html", plan=built, bp=bp, query=request.url.query)
+    response = page(request, "plan.html", plan=built, bp=bp, query=request.url.query, values=request.query_params)
+    response.set_cookie(PLAN_COOKIE, request.url.query[:500], httponly=True, samesite="lax", path="/plan",
+                        secure=request.app.state.settings.secure_cookies, max_age=400 * 24 * 3600)
+    return response
 
 
 @router.get("/plan.ics")

@@ -7,10 +7,18 @@ function initTimer() {
   const clock = box.querySelector(".clock");
   const end = Date.now() + Number(box.dataset.remaining) * 1000;
   const toggle = box.querySelector(".toggle-timer");
-  toggle.addEventListener("click", () => {
-    const hidden = clock.classList.toggle("hidden");
+  // Hidden stays hidden from page to page (the real exam's toggle does too); the clock still runs.
+  const show = (hidden) => {
+    clock.classList.toggle("hidden", hidden);
     toggle.textContent = hidden ? "Show timer" : "Hide timer";
     toggle.setAttribute("aria-pressed", String(hidden));
+  };
+  const stored = () => { try { return localStorage.getItem("certprep.timerHidden") === "1"; } catch { return false; } };
+  show(stored());
+  toggle.addEventListener("click", () => {
+    const hidden = !clock.classList.contains("hidden");
+    show(hidden);
+    try { localStorage.setItem("certprep.timerHidden", hidden ? "1" : "0"); } catch { /* private mode: this page only */ }
   });
   const tick = () => {
     const left = Math.max(0, Math.round((end - Date.now()) / 1000));
@@ -76,6 +84,24 @@ function initDnd() {
   });
 }
 
+// Flag without leaving the page, so a choice made but not yet saved stays as it is.
+function initFlag() {
+  document.querySelectorAll("button.flag").forEach((button) => {
+    button.addEventListener("click", async (e) => {
+      e.preventDefault();
+      const body = new URLSearchParams();
+      button.form.querySelectorAll("input[type=hidden]").forEach((i) => body.append(i.name, i.value));
+      body.append("flagged", button.value);
+      const r = await fetch(button.formAction, { method: "POST", body, credentials: "same-origin" });
+      if (!r.ok) { button.form.requestSubmit(button); return; }  // let the server explain
+      const flagged = button.value === "1";
+      button.value = flagged ? "0" : "1";
+      button.setAttribute("aria-pressed", String(flagged));
+      button.textContent = flagged ? "⚑ Flagged for review" : "Flag for review";
+    });
+  });
+}
+
 function initCharts() {
   const data = document.getElementById("chart-data");
   if (!data || !window.Chart) return;
@@ -95,4 +121,4 @@ function initCharts() {
   });
 }
 
-document.addEventListener("DOMContentLoaded", () => { initTimer(); initTabs(); initDnd(); initCharts(); });
+document.addEventListener("DOMContentLoaded", () => { initTimer(); initTabs(); initDnd(); initFlag(); initCharts(); });
