@@ -342,8 +342,9 @@ def finish_section_confirm(request: Request, attempt_id: int):
 
 @router.post("/attempts/{attempt_id}/finish-section")
 def finish_section(request: Request, attempt_id: int, form: FormData = Depends(posted)):
-    if form.get("confirmed") != "1":
-        _view(request, attempt_id)  # someone else's attempt is not found, confirmed or not
+    # Someone else's attempt is not found, confirmed or not; a quick check is refused below (it
+    # ends by its stopping rule), so it gets no confirmation page first.
+    if form.get("confirmed") != "1" and _view(request, attempt_id).mode != "check":
         return redirect(f"/attempts/{attempt_id}/finish-section")
     view = attempts_for(request).finish_section(attempt_id)
     return redirect(f"/attempts/{attempt_id}" if view.open else f"/attempts/{attempt_id}/results")
