@@ -24,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TEST_ONLY = ("torch", "playwright", "anki", "pytest", "httpx2", "psycopg", "build")
+TEST_ONLY = ("torch", "playwright", "anki", "pytest", "httpx2", "psycopg", "build", "catsim")
 
 
 def disk_usage(path: Path) -> int:

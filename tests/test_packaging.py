@@ -23,7 +23,7 @@ from benchmarks.web_load import free_port
 
 pytestmark = pytest.mark.packaging
 ROOT = Path(__file__).resolve().parent.parent
-TEST_ONLY = ("torch", "pytest", "playwright", "anki", "httpx2", "psycopg", "build")
+TEST_ONLY = ("torch", "pytest", "playwright", "anki", "httpx2", "psycopg", "build", "catsim")
 
 
 def run(cmd: list, **kw) -> str:
