@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from certprep.bank.items import AnyItem
+from certprep.interop.importing import matching as matching_item
 from certprep.interop.importing import (
     TF_NOTE, ImportReport, Series, Skipped, Unreadable, admit, draft, excerpt, item_id, keyed_choice, letter, paused_gc,
     true_false, validate,
@@ -229,12 +230,7 @@ class Reader:
             if not source:
                 raise Unreadable(f"the pair {excerpt(unesc(a.text))!r} has no text on its right of ->")
             pairs.append((target, source))
-        sources = list(dict.fromkeys(s for _, s in pairs))
-        sid = {s: f"s{i}" for i, s in enumerate(sources, 1)}
-        targets = [(t, s) for t, s in pairs if t]  # an empty left side is a spare answer
-        return {**meta, "type": "matching", "sources": [{"id": sid[s], "text": s} for s in sources],
-                "targets": [{"id": f"t{i}", "text": t} for i, (t, _) in enumerate(targets, 1)],
-                "key": {f"t{i}": sid[s] for i, (_, s) in enumerate(targets, 1)}}
+        return matching_item(meta, pairs)
 
     def records(self, block: Block) -> list[str]:
         """The items our own export wrote beside the question (kept in `ours`); why any does not read."""

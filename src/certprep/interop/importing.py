@@ -212,6 +212,17 @@ TF_NOTE = "a true/false question: imported as a single-answer item with the opti
 SERIES_STEM = "For each statement, select Yes if it is true. Otherwise, select No."
 
 
+def matching(meta: dict, pairs: list[tuple[str, str]]) -> dict:
+    """A matching item from (target, source) pairs as another tool wrote them: a source used by
+    several targets is listed once, and a pair with no target text is a spare source."""
+    sources = list(dict.fromkeys(s for _, s in pairs))
+    sid = {s: f"s{i}" for i, s in enumerate(sources, 1)}
+    targets = [(t, s) for t, s in pairs if t]
+    return {**meta, "type": "matching", "sources": [{"id": sid[s], "text": s} for s in sources],
+            "targets": [{"id": f"t{i}", "text": t} for i, (t, _) in enumerate(targets, 1)],
+            "key": {f"t{i}": sid[s] for i, (_, s) in enumerate(targets, 1)}}
+
+
 def true_false(meta: dict, truth: bool, true_feedback: str, false_feedback: str) -> dict:
     """A true/false question as a single-answer item; each feedback goes to the option it follows."""
     return {**meta, "type": "single", "key": "T" if truth else "F",

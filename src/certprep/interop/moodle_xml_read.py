@@ -30,6 +30,7 @@ import nh3
 from lxml import etree
 
 from certprep.bank.items import AnyItem
+from certprep.interop.importing import matching as matching_item
 from certprep.interop.importing import (
     TF_NOTE, ImportReport, Series, Skipped, Unreadable, admit, draft, excerpt, item_id, keyed_choice, letter, paused_gc,
     true_false, validate,
@@ -196,12 +197,7 @@ class Reader:
             if not source:
                 raise Unreadable(f"the subquestion {excerpt(target)!r} has no answer")
             pairs.append((target, source))
-        sources = list(dict.fromkeys(s for _, s in pairs))
-        sid = {s: f"s{i}" for i, s in enumerate(sources, 1)}
-        targets = [(t, s) for t, s in pairs if t]  # a subquestion without text is a spare answer
-        return {**meta, "type": "matching", "sources": [{"id": sid[s], "text": s} for s in sources],
-                "targets": [{"id": f"t{i}", "text": t} for i, (t, _) in enumerate(targets, 1)],
-                "key": {f"t{i}": sid[s] for i, (_, s) in enumerate(targets, 1)}}
+        return matching_item(meta, pairs)
 
     @staticmethod
     def source_text(qt) -> tuple[str, str]:
