@@ -317,27 +317,25 @@ async def goto(request: Request, attempt_id: int):
     return redirect(f"/attempts/{attempt_id}")
 
 
-@router.get("/attempts/{attempt_id}/section")
-def section_review(request: Request, attempt_id: int):
+def _section_page(request: Request, attempt_id: int, template: str):
+    """A page about the current section's questions (its review screen, or the confirmation)."""
     view = _view(request, attempt_id)
     if not view.open:
         return redirect(f"/attempts/{attempt_id}/results")
     remaining = view.remaining(now(request))
-    return page(request, "section.html", view=view, section=view.current_section(),
-                questions=view.section_questions(),
+    return page(request, template, view=view, section=view.current_section(), questions=view.section_questions(),
                 remaining=int(remaining.total_seconds()) if remaining is not None else None)
+
+
+@router.get("/attempts/{attempt_id}/section")
+def section_review(request: Request, attempt_id: int):
+    return _section_page(request, attempt_id, "section.html")
 
 
 @router.get("/attempts/{attempt_id}/finish-section")
 def finish_section_confirm(request: Request, attempt_id: int):
     """Finishing locks the section for good, so it is confirmed first, naming what is left."""
-    view = _view(request, attempt_id)
-    if not view.open:
-        return redirect(f"/attempts/{attempt_id}/results")
-    remaining = view.remaining(now(request))
-    return page(request, "finish_section.html", view=view, section=view.current_section(),
-                questions=view.section_questions(),
-                remaining=int(remaining.total_seconds()) if remaining is not None else None)
+    return _section_page(request, attempt_id, "finish_section.html")
 
 
 @router.post("/attempts/{attempt_id}/finish-section")
