@@ -37,6 +37,9 @@ def lint(path: Path, exams):
     ("no-refs", 1, "no refs", "learn.microsoft.com"),
     ("no-source", 1, "no source", "MicrosoftDocs/azure-ai-docs"),
     ("no-verified", 1, "no verified date", "verified: YYYY-MM-DD"),
+    ("not-blind-reviewed", 17, "checked on 2026-12-06 but not blind-reviewed", "reviewed: {date: YYYY-MM-DD, blind: true}"),
+    ("review-not-blind", 18, "not blind-reviewed", "without seeing it"),
+    ("reviewed-before-verified", 18, "reviewed on 2026-12-05, before the key was last checked", "review the item again"),
     ("former-name", 1, "former name 'Form Recognizer' used", "Document Intelligence"),
     ("retired-service", 1, "retired service 'LUIS' named without saying it is retired", "migration"),
     ("retiring-service", 10, "retiring service 'prompt flow' named without its retirement on 2027-04-20",
@@ -58,7 +61,7 @@ def test_each_defect_is_reported_with_file_line_and_fix(exams, name, line, messa
     assert str(p).startswith(f"{p.path}:{line}: ")
 
 
-@pytest.mark.parametrize("name", ["clean-item", "former-name-ok", "times-as-text", "retiring-service-ok"])
+@pytest.mark.parametrize("name", ["clean-item", "blind-reviewed", "former-name-ok", "times-as-text", "retiring-service-ok"])
 def test_clean_items_have_no_problems(exams, name):
     assert lint(FIXTURES / f"{name}.yaml", exams) == []
 

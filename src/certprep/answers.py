@@ -19,7 +19,7 @@ from certprep.engine.forms import Form
 from certprep.engine.scoring import body_of, normalize
 from certprep.errors import AnswersFileError, InvalidResponse
 
-HIDDEN = {"key", "explanation", "refs", "source", "verified", "status"}
+HIDDEN = {"key", "explanation", "refs", "source", "verified", "reviewed", "status"}
 
 
 def read(path: Path, form: Form, bank: Bank) -> dict:

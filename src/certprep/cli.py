@@ -167,7 +167,7 @@ def lint(c: Context, paths: tuple[Path, ...], today) -> None:
 
     PATHS are item files or folders (default: the bundled bank). A career or exam fact older than
     180 days is a warning: its next check is due."""
-    from certprep.bank.lint import lint_bank, lint_facts, load_retired_names
+    from certprep.bank.lint import lint_bank, lint_facts, load_retired_names, load_unreviewed
     from certprep.bank.loader import Bank, item_files, load_file
 
     bank, n_files = Bank(), 0
@@ -176,7 +176,8 @@ def lint(c: Context, paths: tuple[Path, ...], today) -> None:
         for path in item_files(items_root):
             load_file(path, bank)
             n_files += 1
-    problems = lint_bank(bank, c.exams(), load_retired_names(c.content / "services.yaml"))
+    problems = lint_bank(bank, c.exams(), load_retired_names(c.content / "services.yaml"),
+                           load_unreviewed(c.content / "unreviewed.txt"))
     for root in paths or (c.content,):
         if (root / "exams").is_dir():  # a content folder: its career and exam facts age too
             problems += lint_facts(root, today.date() if today else dt.date.today())
@@ -384,7 +385,7 @@ def import_(c: Context, fmt: str, pack: str, source: Path) -> None:
     Every question that cannot be imported is reported (file and line, its number and title, its
     type, why) and the others are imported. GIFT, JSON and CSV must be UTF-8; no file may be over 8 MB.
     """
-    from certprep.bank.lint import lint_bank, load_retired_names
+    from certprep.bank.lint import lint_bank, load_retired_names, load_unreviewed
     from certprep.bank.loader import load_bank
     from certprep.interop import importing, tabular
 
@@ -415,7 +416,8 @@ def import_(c: Context, fmt: str, pack: str, source: Path) -> None:
         raise tabular.FormatError(f"{source}: nothing imported: {why}")
     folder = c.content / "packs" / pack
     tabular.write_pack(items, folder)
-    problems = lint_bank(load_bank(folder), c.exams(), load_retired_names(c.content / "services.yaml"))
+    problems = lint_bank(load_bank(folder), c.exams(), load_retired_names(c.content / "services.yaml"),
+                           load_unreviewed(c.content / "unreviewed.txt"))
     for p in problems:
         click.echo(str(p))
     not_imported = f"{len(report.skipped)} questions not imported (listed above); " if report.skipped else ""

@@ -57,6 +57,14 @@ class Statement(_Model):
     explanation: str = ""
 
 
+class Review(_Model):
+    """A second reader's check of the key; `blind` when they re-derived it without seeing the key
+    or the explanations (CONTENT_GUIDE: blind review)."""
+
+    date: dt.date
+    blind: bool
+
+
 class Blank(_Model):
     """One drop-down inside a dropdown item's template."""
 
@@ -191,6 +199,7 @@ class _Meta(_Model):
     refs: list[str | Ref] = []  # a URL, or {url, title}
     source: list[str] = []
     verified: dt.date | None = None
+    reviewed: Review | None = None
 
     def parts(self) -> list[tuple[str | None, _Body]]:
         return [(None, self)]  # type: ignore[list-item]

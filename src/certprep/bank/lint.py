@@ -28,6 +28,8 @@ from certprep.bank.services import load_catalog
 
 LEARN = re.compile(r"^https://learn\.microsoft\.com/")
 SOURCE = re.compile(r"^[\w.-]+/[\w.-]+:\S+\.(md|yml|yaml|ipynb|py|cs|bicep|json|ts|js|sh|http)(@[0-9a-f]{7,40})?$")
+# Items checked from this day on go live only after a blind second reading (CONTENT_GUIDE).
+BLIND_REVIEW_FROM = dt.date(2026, 12, 6)
 NEAR_DUPLICATE = 0.85  # word-sequence similarity (difflib ratio) above which two stems are flagged
 
 
@@ -58,13 +60,23 @@ def load_retired_names(services_file: Path) -> list[RetiredName]:
     return out
 
 
-def lint_bank(bank: Bank, blueprints: dict[str, Blueprint], retired: list[RetiredName]) -> list[Problem]:
+def load_unreviewed(path: Path) -> frozenset[str]:
+    """Ids of items that went live, checked on or after BLIND_REVIEW_FROM, before blind reviews were
+    recorded (`content/unreviewed.txt`, one id per line, `#` comments). The list only shrinks."""
+    if not path.is_file():
+        return frozenset()
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(line for line in lines if line)
+
+
+def lint_bank(bank: Bank, blueprints: dict[str, Blueprint], retired: list[RetiredName],
+              unreviewed: frozenset[str] = frozenset()) -> list[Problem]:
     known = {sid: bp for bp in blueprints.values() for sid in bp.skills}
     problems = list(bank.problems)
     for item in bank.items.values():
         path = bank.paths[item.id]
         text = path.read_text(encoding="utf-8")
-        for loc, message, fix, severity in _check_item(item, known, retired):
+        for loc, message, fix, severity in _check_item(item, known, retired, item.id in unreviewed):
             problems.append(Problem(_display(path), locate(text, loc), item.id, message, fix, severity))
         if not _reads_the_same_in_yaml_1_1(text, item):
             problems.append(Problem(_display(path), 1, item.id, "the file means something else to YAML 1.1 "
@@ -86,8 +98,9 @@ def _reads_the_same_in_yaml_1_1(text: str, item: AnyItem) -> bool:
 Finding = tuple[tuple, str, str, str]  # (location in the file, message, fix, severity)
 
 
-def _check_item(item: AnyItem, known: dict[str, Blueprint], retired: list[RetiredName]) -> Iterator[Finding]:
-    yield from _check_meta(item, known)
+def _check_item(item: AnyItem, known: dict[str, Blueprint], retired: list[RetiredName],
+                grandfathered: bool = False) -> Iterator[Finding]:
+    yield from _check_meta(item, known, grandfathered)
     if isinstance(item, CaseStudyItem):
         ids = [q.id for q in item.questions]
         for dup in {i for i in ids if ids.count(i) > 1}:
@@ -107,7 +120,7 @@ def _check_item(item: AnyItem, known: dict[str, Blueprint], retired: list[Retire
     yield from _check_names(item, retired)
 
 
-def _check_meta(item: AnyItem, known: dict[str, Blueprint]) -> Iterator[Finding]:
+def _check_meta(item: AnyItem, known: dict[str, Blueprint], grandfathered: bool) -> Iterator[Finding]:
     for sid in item.skills:
         if sid not in known:
             yield ("skills",), f"unknown skill id {sid!r}", _skill_fix(sid, known), "error"
@@ -126,6 +139,15 @@ def _check_meta(item: AnyItem, known: dict[str, Blueprint]) -> Iterator[Finding]
             yield ("source", n), f"source {src!r} is not `owner/repo:path`", "write it as MicrosoftDocs/azure-ai-docs:articles/….md[@commit]", severity
     if item.verified is None:
         yield ("verified",), "no verified date", "add `verified: YYYY-MM-DD`, the day you checked the key", severity
+    elif (item.status == "live" and item.verified >= BLIND_REVIEW_FROM and not grandfathered
+          and not (item.reviewed and item.reviewed.blind)):
+        yield (("reviewed",) if item.reviewed else ("verified",)), \
+            f"checked on {item.verified} but not blind-reviewed (required from {BLIND_REVIEW_FROM})", \
+            "have a second reader re-derive the key from the docs without seeing it or the explanations, " \
+            "then add `reviewed: {date: YYYY-MM-DD, blind: true}`", "error"
+    if item.reviewed and item.verified and item.reviewed.date < item.verified:
+        yield ("reviewed",), f"reviewed on {item.reviewed.date}, before the key was last checked ({item.verified})", \
+            "review the item again after its last change", "error"
 
 
 def _skill_fix(sid: str, known: dict[str, Blueprint]) -> str:
