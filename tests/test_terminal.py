@@ -94,3 +94,20 @@ def test_scenario_shows_first_and_again_on_request(attempts, doc_bank):
     assert text.count("Contoso Insurance receives 4,000 claim forms") == 2
     q1 = attempts.get(aid).question("case-contoso-claims/q1")
     assert q1.response == q1.body.options[0].id  # "A" names the first option as shown (shuffled)
+
+
+def test_the_terminal_names_questions_by_number_while_the_attempt_is_open(attempts, doc_bank):
+    """Item ids are bank ids that hint at the answer: the header and the review screen say
+    "Question 2 of 3" while the attempt is open."""
+    keys = ["docintel-invoice-prebuilt", "search-filter-sort-attributes", "openai-keyless-client"]
+    form = Form("ai-102", "practice", [Section("practice", "Practice", keys)], seed=1, bank_version="t")
+    aid = attempts.start(form, doc_bank)
+    lines = iter(["n", "r", "q"])
+    out = io.StringIO()
+    Session(attempts, aid, Console(file=out, width=160), lambda: next(lines) + "\n").run()
+    text = out.getvalue()
+    assert "Question 1 of 3" in text and "Question 2 of 3" in text
+    assert "Question 3 of 3" in text  # the review screen lists every question by number
+    assert [k for k in keys if k in text] == []
+    blank_ids = [b.id for b in doc_bank.items["openai-keyless-client"].blanks]
+    assert all(f"[{b}]" not in text for b in blank_ids)

@@ -65,17 +65,23 @@ def numbered_blanks(template: str) -> str:
     return BLANK.sub(lambda _m: f"[{next(counter)}]", template)
 
 
-def template_with_selects(template: str, blanks: dict[str, list[tuple[str, str]]], chosen: dict[str, str]) -> Markup:
-    """Escape a dropdown item's template and put a <select> where each {{blank}} stands."""
+def template_with_selects(body, chosen: dict[str, str]) -> Markup:
+    """Escape a dropdown item's template and put a <select> where each {{blank}} stands.
+
+    Blanks and their options are named by shown position (`b.2` = `3`), never by bank id; the
+    learner's stored answer (bank ids) marks the selected option."""
+    blanks = {b.id: (n, b) for n, b in enumerate(body.blanks, 1)}
     out, last = [], 0
-    for m in BLANK.finditer(template):
-        out.append(html.escape(template[last:m.start()]))
-        blank = m.group(1)
-        options = "".join(
-            f'<option value="{html.escape(oid)}"{" selected" if chosen.get(blank) == oid else ""}>{html.escape(literal(text))}</option>'
-            for oid, text in blanks.get(blank, []))
-        out.append(f'<select name="b.{html.escape(blank)}" aria-label="blank {html.escape(blank)}">'
-                   f'<option value="">choose…</option>{options}</select>')
+    for shown, m in enumerate(BLANK.finditer(body.template), 1):
+        out.append(html.escape(body.template[last:m.start()]))
         last = m.end()
-    out.append(html.escape(template[last:]))
+        if m.group(1) not in blanks:  # lint refuses such a bank; show the text rather than fail
+            out.append(html.escape(m.group(0)))
+            continue
+        n, blank = blanks[m.group(1)]
+        options = "".join(
+            f'<option value="{i}"{" selected" if chosen.get(blank.id) == o.id else ""}>{html.escape(literal(o.text))}</option>'
+            for i, o in enumerate(blank.options, 1))
+        out.append(f'<select name="b.{n}" aria-label="drop-down {shown}"><option value="">choose…</option>{options}</select>')
+    out.append(html.escape(body.template[last:]))
     return Markup("".join(out))

@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from certprep.bank.items import (
-    BuildListBody, CaseStudyItem, DropdownBody, MatchingBody, MultipleBody, SingleBody, SolutionBody, YesNoBody,
+    BLANK, BuildListBody, CaseStudyItem, DropdownBody, MatchingBody, MultipleBody, SingleBody, SolutionBody, YesNoBody,
 )
 from certprep.engine.attempts import Attempts, AttemptView, QuestionState
 from certprep.errors import AttemptClosed, AttemptError, CertprepError
@@ -70,13 +70,12 @@ def render_body(body) -> Group:
         for i, st in enumerate(body.steps, 1):
             parts.append(Text(f" {i}. {plain(st.text)}"))
         parts.append(Text(f"Order {len(body.key)} of these steps, e.g. `3 1 4`.", style="cyan"))
-    elif isinstance(body, DropdownBody):
-        shown = body.template
-        for b in body.blanks:
-            shown = shown.replace("{{" + b.id + "}}", f"[{b.id}]").replace("{{ " + b.id + " }}", f"[{b.id}]")
+    elif isinstance(body, DropdownBody):  # blanks numbered as shown: their ids are the bank's
+        numbers = {b.id: n for n, b in enumerate(body.blanks, 1)}
+        shown = BLANK.sub(lambda m: f"[{numbers.get(m.group(1), '?')}]", body.template)
         parts.append(Syntax(shown, body.language, word_wrap=True) if body.language else Markdown(shown))
-        for b in body.blanks:
-            parts.append(Text(f" [{b.id}]: " + "  ".join(f"{i}. {literal(o.text)}" for i, o in enumerate(b.options, 1))))
+        for n, b in enumerate(body.blanks, 1):
+            parts.append(Text(f" [{n}]: " + "  ".join(f"{i}. {literal(o.text)}" for i, o in enumerate(b.options, 1))))
     elif isinstance(body, YesNoBody):
         for i, st in enumerate(body.statements, 1):
             parts.append(Text(f" {i}. {plain(st.text)}"))
@@ -105,9 +104,9 @@ def show_response(body, response) -> str:
         return " ".join(str(ids.index(r) + 1) for r in response)
     if isinstance(body, DropdownBody):
         out = []
-        for b in body.blanks:
+        for n, b in enumerate(body.blanks, 1):
             ids = [o.id for o in b.options]
-            out.append(f"{b.id}={ids.index(response[b.id]) + 1}" if b.id in response else f"{b.id}=—")
+            out.append(f"[{n}]={ids.index(response[b.id]) + 1}" if b.id in response else f"[{n}]=—")
         return " ".join(out)
     if isinstance(body, YesNoBody):
         return " ".join(("y" if response.get(s.id) else "n") if s.id in response else "—" for s in body.statements)
@@ -134,9 +133,9 @@ def explanations(body) -> Table:
             where = f"step {body.key.index(st.id) + 1}" if st.id in body.key else "spare"
             table.add_row(f"{i} ({where})", Markdown(st.explanation))
     elif isinstance(body, DropdownBody):
-        for b in body.blanks:
+        for n, b in enumerate(body.blanks, 1):
             for i, o in enumerate(b.options, 1):
-                table.add_row(("✔ " if o.id == b.key else "  ") + f"{b.id}.{i}", Markdown(f"{o.text}: {o.explanation}"))
+                table.add_row(("✔ " if o.id == b.key else "  ") + f"[{n}].{i}", Markdown(f"{o.text}: {o.explanation}"))
     elif isinstance(body, YesNoBody):
         for i, st in enumerate(body.statements, 1):
             table.add_row(f"{i} ({'Yes' if st.key else 'No'})", Markdown(st.explanation))
@@ -172,7 +171,7 @@ def parse_input(body, text: str, ask) -> object:
     if isinstance(body, DropdownBody):
         out = {}
         for i, b in enumerate(body.blanks):
-            reply = text if i == 0 else ask(f"[{b.id}] option number")
+            reply = text if i == 0 else ask(f"[{i + 1}] option number")
             out[b.id] = _number(reply.strip(), [o.id for o in b.options])
         return out
     return _fail("this question cannot be answered here")
@@ -214,22 +213,23 @@ class Session:
         return line.rstrip("\n")
 
     def header(self, view: AttemptView, q: QuestionState) -> None:
+        """Where the learner is, by number: item ids are bank ids and hint at the answer."""
         section_qs = view.section_questions()
         idx = section_qs.index(q) + 1
         left = view.remaining(self.attempts.clock())
         timer = f"  ⏱ {_clock(left)}" if (left is not None and self.show_timer) else ""
         flag = "  ⚑ flagged" if q.flagged else ""
         n_sections = len(view.form.sections)
-        self.console.rule(f"Section {view.section + 1} of {n_sections} · question {idx} of {len(section_qs)}"
-                          f" · {q.key}{flag}{timer}")
+        self.console.rule(f"Question {q.position + 1} of {len(view.questions)} · section {view.section + 1} of "
+                          f"{n_sections}, {idx} of {len(section_qs)}{flag}{timer}")
 
     def review_screen(self, view: AttemptView) -> None:
         table = Table(title=f"Review: section {view.section + 1}")
         for col in ("#", "question", "answered", "flagged", "your answer"):
             table.add_column(col)
         for i, q in enumerate(view.section_questions(), 1):
-            table.add_row(str(i), q.key, "yes" if q.answered else "NO", "⚑" if q.flagged else "",
-                          show_response(q.body, q.response))
+            table.add_row(str(i), f"Question {q.position + 1} of {len(view.questions)}", "yes" if q.answered else "NO",
+                          "⚑" if q.flagged else "", show_response(q.body, q.response))
         self.console.print(table)
 
     def run(self) -> AttemptView:

@@ -17,23 +17,34 @@ from ..conftest import FakeClock
 
 
 def form_for(body, correct: bool = True) -> dict:
-    """The form fields a browser would post: the key (correct) or a wrong answer."""
+    """The form fields a browser would post for a question as shown (`body` in its shown order):
+    the key (correct) or a wrong answer, every choice named by its shown position."""
+    def at(choices, choice_id: str) -> str:
+        return str([c.id for c in choices].index(choice_id) + 1)
+
     if isinstance(body, SingleBody):
-        return {"r": body.key if correct else next(o.id for o in body.options if o.id != body.key)}
+        return {"r": at(body.options, body.key if correct else next(o.id for o in body.options if o.id != body.key))}
     if isinstance(body, MultipleBody):
-        return {"r": body.key if correct else [o.id for o in body.options if o.id not in body.key][:body.choose]}
+        chosen = body.key if correct else [o.id for o in body.options if o.id not in body.key][:body.choose]
+        return {"r": [at(body.options, c) for c in chosen]}
     if isinstance(body, MatchingBody):
-        return {f"m.{t}": s for t, s in body.key.items()} if correct else {f"m.{t.id}": body.sources[0].id for t in body.targets}
+        pairs = body.key.items() if correct else [(t.id, body.sources[0].id) for t in body.targets]
+        return {f"m.{at(body.targets, t)}": at(body.sources, s) for t, s in pairs}
     if isinstance(body, BuildListBody):
         order = body.key if correct else list(reversed(body.key))
-        return {f"slot.{i}": s for i, s in enumerate(order, 1)}
+        return {f"slot.{i}": at(body.steps, s) for i, s in enumerate(order, 1)}
     if isinstance(body, DropdownBody):
-        return {f"b.{b.id}": b.key for b in body.blanks}
+        return {f"b.{n}": at(b.options, b.key) for n, b in enumerate(body.blanks, 1)}
     if isinstance(body, YesNoBody):
-        return {f"s.{s.id}": ("yes" if s.key == correct else "no") for s in body.statements}
+        return {f"s.{n}": ("yes" if s.key == correct else "no") for n, s in enumerate(body.statements, 1)}
     if isinstance(body, SolutionBody):
         return {"r": "yes" if body.solution.key == correct else "no"}
     raise TypeError(body)
+
+
+def answer_data(q, correct: bool = True) -> dict:
+    """What the answer form posts for question `q` of an attempt: its number, then its fields."""
+    return {"q": str(q.position + 1), **form_for(q.body, correct)}
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from .test_exam_flow import engine_view, explanation_snippets, visible
 
 def posted_key(page: str) -> str:
     """The question reference the page's answer form sends back (whatever it is)."""
-    return re.search(r'name="key" value="([^"]+)"', page).group(1)
+    return re.search(r'name="q" value="([^"]+)"', page).group(1)
 
 
 def test_quick_check_is_offered_on_the_home_and_exam_pages(client: TestClient):
@@ -37,7 +37,7 @@ def test_a_whole_quick_check(client: TestClient):
         asked.append(q.key)
         for snippet in explanation_snippets(app, [q.key]):
             assert snippet not in visible(page.text)  # nothing of the key is sent before the end
-        r = client.post(f"/attempts/{aid}/answer", data={"key": posted_key(page.text), **form_for(q.body, correct=True)},
+        r = client.post(f"/attempts/{aid}/answer", data={"q": posted_key(page.text), **form_for(q.body, correct=True)},
                         follow_redirects=False)
         assert r.headers["location"] == f"/attempts/{aid}"
     assert page.headers["location"] == f"/attempts/{aid}/results"
@@ -55,12 +55,12 @@ def test_an_empty_answer_keeps_the_question_and_a_restart_loses_nothing(make_app
     client = TestClient(make_app())
     aid = attempt_id(client.post("/attempts", data={"mode": "check", "exam": "ai-103"}, follow_redirects=False))
     page = client.get(f"/attempts/{aid}").text
-    client.post(f"/attempts/{aid}/answer", data={"key": posted_key(page)})
+    client.post(f"/attempts/{aid}/answer", data={"q": posted_key(page)})
     assert len(engine_view(client.app, aid).questions) == 1  # nothing answered, nothing asked next
     ended = client.post(f"/attempts/{aid}/finish-section")  # a check ends only by its stopping rule
     assert ended.status_code == 400 and "ends by itself" in ended.text and engine_view(client.app, aid).open
     q = engine_view(client.app, aid).current()
-    client.post(f"/attempts/{aid}/answer", data={"key": posted_key(page), **form_for(q.body, correct=False)})
+    client.post(f"/attempts/{aid}/answer", data={"q": posted_key(page), **form_for(q.body, correct=False)})
     second = TestClient(make_app())  # another process over the same database
     view = engine_view(second.app, aid)
     assert len(view.questions) == 2 and view.questions[0].answered and "Question 2" in second.get(f"/attempts/{aid}").text

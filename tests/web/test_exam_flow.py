@@ -13,7 +13,7 @@ from certprep.bank.items import split_question_key
 from certprep.engine.attempts import Attempts
 from certprep.engine.scoring import body_of
 
-from .conftest import attempt_id, form_for
+from .conftest import answer_data, attempt_id
 
 
 def engine_view(app, aid: int, user: str = "local"):
@@ -55,7 +55,7 @@ def test_a_whole_diagnostic_in_the_browser_way(client: TestClient):
     for n, q in enumerate(view.questions):
         page = client.get(f"/attempts/{aid}")
         assert f"Question {n + 1} of 35" in page.text
-        r = client.post(f"/attempts/{aid}/answer", data={"key": q.key, **form_for(q.body, correct=n % 2 == 0)},
+        r = client.post(f"/attempts/{aid}/answer", data=answer_data(q, correct=n % 2 == 0),
                         follow_redirects=False)
         assert r.status_code == 303
     review = client.get(f"/attempts/{aid}/section")
@@ -79,7 +79,7 @@ def test_no_key_or_explanation_reaches_the_browser_before_the_answer(client: Tes
         current = engine_view(app, aid)
         for q in current.section_questions():
             seen_pages.append(client.get(f"/attempts/{aid}").text)
-            r = client.post(f"/attempts/{aid}/answer", data={"key": q.key, **form_for(q.body)}, follow_redirects=True)
+            r = client.post(f"/attempts/{aid}/answer", data=answer_data(q), follow_redirects=True)
             seen_pages.append(r.text)
         seen_pages.append(client.get(f"/attempts/{aid}/section").text)
         blocked = client.get(f"/attempts/{aid}/review")
@@ -102,17 +102,17 @@ def test_sections_lock_flags_and_the_review_screen(client: TestClient):
                                  follow_redirects=False))
     app = client.app
     first = engine_view(app, aid).section_questions()
-    client.post(f"/attempts/{aid}/flag", data={"key": first[0].key, "flagged": "1"})
-    client.post(f"/attempts/{aid}/answer", data={"key": first[1].key, **form_for(first[1].body)})
+    client.post(f"/attempts/{aid}/flag", data={"q": str(first[0].position + 1), "flagged": "1"})
+    client.post(f"/attempts/{aid}/answer", data=answer_data(first[1]))
     screen = client.get(f"/attempts/{aid}/section").text
     assert f"1 of {len(first)} answered" in screen and "1 flagged" in screen and "⚑ Flagged" in screen
     client.post(f"/attempts/{aid}/finish-section", data={"confirmed": "1"})
-    locked = client.post(f"/attempts/{aid}/answer", data={"key": first[0].key, **form_for(first[0].body)})
+    locked = client.post(f"/attempts/{aid}/answer", data=answer_data(first[0]))
     assert locked.status_code == 400 and "locked" in locked.text
     # The problem–solution section cannot be revisited.
     ps = engine_view(app, aid).section_questions()
     assert "cannot go back" in client.get(f"/attempts/{aid}").text
-    client.post(f"/attempts/{aid}/answer", data={"key": ps[0].key, **form_for(ps[0].body)})
+    client.post(f"/attempts/{aid}/answer", data=answer_data(ps[0]))
     back = client.post(f"/attempts/{aid}/goto", data={"position": "0"})
     assert back.status_code == 400 and "cannot be revisited" in back.text
 
@@ -124,7 +124,7 @@ def test_time_runs_out_on_the_server(client: TestClient, clock):
     page = client.get(f"/attempts/{aid}").text
     assert 'data-remaining="6000"' in page  # 100 minutes, counted by the server
     clock.advance(minutes=100)
-    late = client.post(f"/attempts/{aid}/answer", data={"key": q.key, **form_for(q.body)}, follow_redirects=True)
+    late = client.post(f"/attempts/{aid}/answer", data=answer_data(q), follow_redirects=True)
     assert "time ran out" in late.text
     assert engine_view(client.app, aid).status == "expired"
 
@@ -135,7 +135,7 @@ def test_a_restart_loses_no_answer_and_keeps_the_remaining_time(make_app, clock)
                                 follow_redirects=False))
     qs = engine_view(first.app, aid).section_questions()
     for q in qs[:3]:
-        first.post(f"/attempts/{aid}/answer", data={"key": q.key, **form_for(q.body)})
+        first.post(f"/attempts/{aid}/answer", data=answer_data(q))
     clock.advance(minutes=20)
     second = TestClient(make_app())  # a new process on the same database
     view = engine_view(second.app, aid)
@@ -151,7 +151,7 @@ def test_practice_feedback_shows_explanations_after_each_answer(client: TestClie
     before = client.get(f"/attempts/{aid}").text
     snippet = explanation_snippets(client.app, [q.key])[0]
     assert snippet not in visible(before)
-    after = client.post(f"/attempts/{aid}/answer", data={"key": q.key, **form_for(q.body)}, follow_redirects=True)
+    after = client.post(f"/attempts/{aid}/answer", data=answer_data(q), follow_redirects=True)
     assert "Correct" in after.text and snippet in visible(after.text)
     # The next question, not yet answered, shows no key.
     client.post(f"/attempts/{aid}/goto", data={"position": "1"})
@@ -168,7 +168,7 @@ def test_bad_form_input_gets_a_readable_error(client: TestClient):
     assert r.status_code == 400 and "valid choices: ai-102, ai-103" in r.text
     aid = attempt_id(client.post("/attempts", data={"mode": "diagnostic", "exam": "ai-102"}, follow_redirects=False))
     q = engine_view(client.app, aid).current()
-    r = client.post(f"/attempts/{aid}/answer", data={"key": q.key, "r": "no-such-option", "m.x": "y", "s.zz": "maybe"})
+    r = client.post(f"/attempts/{aid}/answer", data={"q": "1", "r": "no-such-option", "m.x": "y", "s.zz": "maybe"})
     assert r.status_code == 400 and "does not fit" in r.text
     json_error = client.get("/attempts/999", headers={"accept": "application/json"})
     assert json_error.status_code == 404 and json_error.json()["error"]["status"] == 404

@@ -9,7 +9,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from .conftest import attempt_id, form_for
+from .conftest import answer_data, attempt_id
 from .test_exam_flow import engine_view, visible
 
 
@@ -42,7 +42,7 @@ def test_flagging_keeps_a_choice_not_yet_saved(client: TestClient):
     aid = start(client, mode="exam", seed="5")
     q = engine_view(client.app, aid).current()
     # The flag button belongs to the answer form: without JavaScript the choice comes along.
-    client.post(f"/attempts/{aid}/flag", data={"key": q.key, "flagged": "1", **form_for(q.body)})
+    client.post(f"/attempts/{aid}/flag", data={"flagged": "1", **answer_data(q)})
     after = engine_view(client.app, aid).question(q.key)
     assert after.flagged and after.response is not None
     page = client.get(f"/attempts/{aid}").text
@@ -56,13 +56,13 @@ def test_practice_feedback_is_final_and_shown_on_its_own_question(client: TestCl
     aid = start(client, mode="practice", type="single", count="3", seed="4", feedback="now")
     q = engine_view(client.app, aid).current()
     stem_words = " ".join(visible(q.body.stem).split()[:8])
-    after = client.post(f"/attempts/{aid}/answer", data={"key": q.key, **form_for(q.body, correct=False)},
+    after = client.post(f"/attempts/{aid}/answer", data=answer_data(q, correct=False),
                         follow_redirects=True)
     text = visible(after.text)
     assert "Question 1 of 3" in text and stem_words in text  # its own question, text repeated
     assert "0 of 1 points" in text and "Next question" in text
     assert re.search(r"<fieldset disabled", after.text)  # shown locked, with the answer given
-    again = client.post(f"/attempts/{aid}/answer", data={"key": q.key, **form_for(q.body, correct=True)})
+    again = client.post(f"/attempts/{aid}/answer", data=answer_data(q, correct=True))
     assert again.status_code == 400 and "final" in again.text
     assert engine_view(client.app, aid).question(q.key).points == 0
     client.post(f"/attempts/{aid}/goto", data={"position": "1"})
@@ -90,7 +90,7 @@ def test_exam_page_counts_live_items_per_domain_and_skill(client: TestClient):
 def test_results_name_questions_by_their_text_with_a_link(client: TestClient):
     aid = start(client, mode="practice", type="single", count="2", seed="2")
     for q in engine_view(client.app, aid).questions:
-        client.post(f"/attempts/{aid}/answer", data={"key": q.key, "confidence": "high", **form_for(q.body, correct=False)})
+        client.post(f"/attempts/{aid}/answer", data={"confidence": "high", **answer_data(q, correct=False)})
     finish(client, aid)
     view = engine_view(client.app, aid)
     page = client.get(f"/attempts/{aid}/results").text
@@ -113,7 +113,8 @@ def test_markdown_code_is_not_shown_as_backticks(doc_client: TestClient):
     options = re.findall(r"<option [^>]*>([^<]*)</option>", page)
     assert "PII detection" in options and not any("`" in o for o in options)
     q = engine_view(doc_client.app, aid).current()
-    doc_client.post(f"/attempts/{aid}/answer", data={"key": q.key, **{f"m.{t.id}": "pii" for t in q.body.targets}})
+    pii = [src.id for src in q.body.sources].index("pii") + 1  # choices are posted by shown position
+    doc_client.post(f"/attempts/{aid}/answer", data={"q": str(q.position + 1), **{f"m.{n}": str(pii) for n in range(1, len(q.body.targets) + 1)}})
     finish(doc_client, aid)
     review = doc_client.get(f"/attempts/{aid}/review").text
     assert "`" not in visible(review).replace("``", "") and "<code>PII</code> detection" in review
@@ -139,13 +140,13 @@ def test_terminal_shows_markdown_code_without_backticks(doc_bank):
 def test_review_shows_each_answer_beside_the_key_marked_per_part(doc_client: TestClient):
     aids = {t: practice_of(doc_client, t) for t in ("dropdown", "yes_no")}
     dd = engine_view(doc_client.app, aids["dropdown"]).current()
-    wrong_blank = next(b for b in dd.body.blanks)
+    wrong_blank = dd.body.blanks[0]
     wrong_option = next(o for o in wrong_blank.options if o.id != wrong_blank.key)
     doc_client.post(f"/attempts/{aids['dropdown']}/answer",
-                    data={"key": dd.key, **{f"b.{b.id}": b.key for b in dd.body.blanks}, f"b.{wrong_blank.id}": wrong_option.id})
+                    data={**answer_data(dd), "b.1": str(dd.body.blanks[0].options.index(wrong_option) + 1)})
     yn = engine_view(doc_client.app, aids["yes_no"]).current()
     doc_client.post(f"/attempts/{aids['yes_no']}/answer",
-                    data={"key": yn.key, **{f"s.{s.id}": "yes" for s in yn.body.statements}})
+                    data={"q": str(yn.position + 1), **{f"s.{n}": "yes" for n in range(1, len(yn.body.statements) + 1)}})
     for aid in aids.values():
         finish(doc_client, aid)
 
@@ -184,8 +185,8 @@ def test_refs_take_a_title_or_get_one_from_the_url(doc_bank):
 def test_finishing_a_section_is_confirmed_first_naming_what_is_left(client: TestClient):
     aid = start(client, mode="exam", seed="6")
     qs = engine_view(client.app, aid).section_questions()
-    client.post(f"/attempts/{aid}/answer", data={"key": qs[0].key, **form_for(qs[0].body)})
-    client.post(f"/attempts/{aid}/flag", data={"key": qs[2].key, "flagged": "1"})
+    client.post(f"/attempts/{aid}/answer", data=answer_data(qs[0]))
+    client.post(f"/attempts/{aid}/flag", data={"q": str(qs[2].position + 1), "flagged": "1"})
     asked = client.post(f"/attempts/{aid}/finish-section", follow_redirects=True)
     text = visible(asked.text)
     assert "Finish this section" in text and f"{len(qs) - 1} unanswered questions 2 3 4" in text
@@ -207,7 +208,7 @@ def test_results_link_the_scoring_page_and_practice_gets_points_not_a_verdict(cl
     aid = start(client, mode="practice", count="6", seed="1")
     for q in engine_view(client.app, aid).questions:
         if q.section == 0:
-            client.post(f"/attempts/{aid}/answer", data={"key": q.key, **form_for(q.body)})
+            client.post(f"/attempts/{aid}/answer", data=answer_data(q))
     finish(client, aid)
     text = visible(client.get(f"/attempts/{aid}/results").text)
     assert "Pass" not in text and "Fail" not in text and "pass at" not in text
@@ -227,7 +228,7 @@ def test_home_readiness_only_for_exams_attempted_ai_103_first(client: TestClient
     aid = attempt_id(client.post("/attempts", data={"exam": "ai-103", "mode": "practice", "type": "single",
                                                     "count": "3", "seed": "2"}, follow_redirects=False))
     for q in engine_view(client.app, aid).questions:
-        client.post(f"/attempts/{aid}/answer", data={"key": q.key, **form_for(q.body)})
+        client.post(f"/attempts/{aid}/answer", data=answer_data(q))
     finish(client, aid)
     home = client.get("/").text
     ai103 = home.split('id="exam-ai-103"')[1].split("</section>")[0]
@@ -247,7 +248,7 @@ def test_plan_starts_with_the_weakest_domain_in_half_hours_and_remembers_the_dat
     weakest = bp.domains[-1].id  # the lightest domain: without measured weakness it would come late
     for q in view.questions:
         right = question_domain(q.item, q.part, bp) != weakest
-        client.post(f"/attempts/{aid}/answer", data={"key": q.key, **form_for(q.body, correct=right)})
+        client.post(f"/attempts/{aid}/answer", data=answer_data(q, correct=right))
     finish(client, aid)
     result = engine_view(client.app, aid).result
     assert min(result["domains"], key=lambda d: d["percent"])["id"] == weakest
@@ -286,9 +287,9 @@ def test_score_report_and_review_filters_lead_to_practice(client: TestClient, cl
     view = engine_view(client.app, aid)
     first = view.section_questions()
     for n, q in enumerate(first[:6]):
-        client.post(f"/attempts/{aid}/answer", data={"key": q.key, "confidence": "low" if n == 0 else "high",
-                                                     **form_for(q.body, correct=n % 2 == 0)})
-    client.post(f"/attempts/{aid}/flag", data={"key": first[1].key, "flagged": "1"})
+        client.post(f"/attempts/{aid}/answer", data={"confidence": "low" if n == 0 else "high",
+                                                     **answer_data(q, correct=n % 2 == 0)})
+    client.post(f"/attempts/{aid}/flag", data={"q": str(first[1].position + 1), "flagged": "1"})
     clock.advance(minutes=37)
     finish(client, aid)
     view = engine_view(client.app, aid)

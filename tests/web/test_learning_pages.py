@@ -7,7 +7,10 @@ import datetime as dt
 
 from icalendar import Calendar
 
-from .conftest import attempt_id, form_for
+from certprep.bank.items import split_question_key
+from certprep.learn import review
+
+from .conftest import answer_data, attempt_id, form_for
 from .test_exam_flow import engine_view, visible
 
 
@@ -16,7 +19,7 @@ def finish_practice(client, wrong: bool, confidence: str | None = None) -> int:
                                                     "type": "single", "seed": "2", "feedback": "end"},
                                  follow_redirects=False))
     for q in engine_view(client.app, aid).questions:
-        client.post(f"/attempts/{aid}/answer", data={"key": q.key, **form_for(q.body, correct=not wrong),
+        client.post(f"/attempts/{aid}/answer", data={**answer_data(q, correct=not wrong),
                                                      **({"confidence": confidence} if confidence else {})})
     client.post(f"/attempts/{aid}/finish-section", data={"confirmed": "1"})
     return aid
@@ -37,11 +40,12 @@ def test_review_queue_serves_mistakes_when_due(client, clock):
     page = client.get("/review").text
     assert "3 due now" in page
     key = page.split('name="key" value="')[1].split('"')[0]
-    q = next(q for q in engine_view(client.app, 1).questions if q.key == key)
-    after = client.post("/review", data={"key": key, **form_for(q.body)})
+    item_id, part = split_question_key(key)
+    body = review.shown(client.app.state.bank.items[item_id], part, key, clock())  # the order the page shows
+    after = client.post("/review", data={"key": key, **form_for(body)})
     assert "Correct" in after.text and "learn.microsoft.com" in after.text
     assert "2 due now" in client.get("/review").text
-    assert client.post("/review", data={"key": key, **form_for(q.body)}).status_code == 400  # no longer due
+    assert client.post("/review", data={"key": key, **form_for(body)}).status_code == 400  # no longer due
 
 
 def test_plan_page_and_calendar(client, clock):

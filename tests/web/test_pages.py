@@ -90,13 +90,13 @@ def test_history_page_serves_its_chart_locally(client):
     trend), and the domain series are named by domain, not by id."""
     import json
 
-    from .conftest import attempt_id, form_for
+    from .conftest import answer_data, attempt_id
     from .test_exam_flow import engine_view
 
     aid = attempt_id(client.post("/attempts", data={"mode": "practice", "exam": "ai-102", "count": "2", "seed": "3"},
                                  follow_redirects=False))
     for q in engine_view(client.app, aid).questions:
-        client.post(f"/attempts/{aid}/answer", data={"key": q.key, **form_for(q.body)})
+        client.post(f"/attempts/{aid}/answer", data=answer_data(q))
     while engine_view(client.app, aid).open:
         client.post(f"/attempts/{aid}/finish-section", data={"confirmed": "1"})
     page = client.get("/attempts").text

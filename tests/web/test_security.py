@@ -105,11 +105,11 @@ def test_one_user_never_reads_or_changes_anothers_attempt(server):
     alice, bob = sign_up(server, "alice@example.com"), sign_up(server, "bob@example.com")
     aid = attempt_id(alice.post("/attempts", data={"mode": "diagnostic", "exam": "ai-102"}, follow_redirects=False))
     page = alice.get(f"/attempts/{aid}")
-    key = page.text.split('name="key" value="')[1].split('"')[0]
+    key = page.text.split('name="q" value="')[1].split('"')[0]
     for method, path, data in (("get", f"/attempts/{aid}", None), ("get", f"/attempts/{aid}/section", None),
                                ("get", f"/attempts/{aid}/results", None), ("get", f"/attempts/{aid}/review", None),
-                               ("post", f"/attempts/{aid}/answer", {"key": key, "r": "A"}),
-                               ("post", f"/attempts/{aid}/flag", {"key": key, "flagged": "1"}),
+                               ("post", f"/attempts/{aid}/answer", {"q": key, "r": "1"}),
+                               ("post", f"/attempts/{aid}/flag", {"q": key, "flagged": "1"}),
                                ("post", f"/attempts/{aid}/finish-section", {})):
         r = getattr(bob, method)(path, **({"data": data} if data is not None else {}))
         assert r.status_code == 404, (method, path, r.status_code)

@@ -44,7 +44,7 @@ def test_sigkill_the_server_mid_exam_then_restart(tmp_path):
             for _ in range(4):
                 page = web.get(location).text
                 answer = fill(page)
-                given.append(answer["key"])
+                given.append(answer["q"])
                 assert web.post(f"{location}/answer", data=answer).status_code == 303
             before = remaining(web.get(location).text)
     finally:

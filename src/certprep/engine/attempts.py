@@ -35,6 +35,7 @@ from certprep.store.db import Store
 from certprep.store.models import Attempt, AttemptQuestion, ItemVersion
 
 Clock = Callable[[], dt.datetime]
+QuestionRef = str | int  # a question key, or its 0-based position in the attempt (what the web sends)
 
 
 def utcnow() -> dt.datetime:
@@ -49,6 +50,10 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
 def _order(attempt_id: int, key: str) -> str:
     """The seed of the order an attempt shows a question's choices in (engine/order.py)."""
     return f"{attempt_id}/{key}"
+
+
+def _label(ref: QuestionRef) -> str:
+    return str(ref + 1) if isinstance(ref, int) else ref
 
 
 def _save_snapshots(s: Session, bank: Bank, hashes: dict[str, str]) -> None:
@@ -130,11 +135,11 @@ class AttemptView:
     def remaining(self, now: dt.datetime) -> dt.timedelta | None:
         return None if self.deadline is None else max(self.deadline - now, dt.timedelta(0))
 
-    def question(self, key: str) -> QuestionState:
+    def question(self, ref: QuestionRef) -> QuestionState:
         for q in self.questions:
-            if q.key == key:
+            if q.key == ref or q.position == ref:
                 return q
-        raise UnknownChoice("question", key, [q.key for q in self.questions])
+        raise UnknownChoice("question", _label(ref), [f"1 to {len(self.questions)}"])
 
 
 @dataclass
@@ -226,7 +231,7 @@ class Attempts:
     def answer(self, attempt_id: int, key: str, response: object, confidence: str | None = None) -> Feedback | None:
         return self.answer_and_advance(attempt_id, key, response, advance=False, confidence=confidence).feedback
 
-    def answer_and_advance(self, attempt_id: int, key: str, response: object | None,
+    def answer_and_advance(self, attempt_id: int, key: QuestionRef, response: object | None,
                            advance: bool = True, confidence: str | None = None,
                            read: Callable[[object], object | None] | None = None) -> Answered:
         """Store an answer (None: leave it unanswered) with an optional confidence (low, medium,
@@ -238,31 +243,32 @@ class Attempts:
         with self.store.session.begin() as s:
             attempt = self._open(s, attempt_id)
             row = self._current_row(s, attempt, key)
-            _, part = split_question_key(key)
+            _, part = split_question_key(row.key)
             body = body_of(self._item(s, row.item_hash), part)
             if read is not None:
-                response = read(shuffled(body, _order(attempt_id, key)))
+                response = read(shuffled(body, _order(attempt_id, row.key)))
             feedback = None
             if response is not None:
                 row.confidence = confidence
                 now_mode = attempt.mode == "practice" and attempt.feedback == "now"
                 if row.response is not None and not attempt.form["sections"][row.section]["revisit"]:
-                    raise AttemptError(f"{key}: answers in this section are final and cannot be changed")
+                    raise AttemptError(f"question {row.position + 1}: answers in this section are final "
+                                       "and cannot be changed")
                 if row.response is not None and now_mode:
-                    raise AttemptError(f"{key}: its feedback was shown, so this answer is final")
+                    raise AttemptError(f"question {row.position + 1}: its feedback was shown, so this answer is final")
                 canonical = normalize(body, response)
                 row.response, row.answered_at = canonical, self.clock()
                 if now_mode:
                     row.points = points(body, canonical)
                     feedback = Feedback(row.points, row.max_points)
             in_section = [q.key for q in attempt.questions if q.section == attempt.section]
-            position = in_section.index(key)
+            position = in_section.index(row.key)
             last = position + 1 >= len(in_section)
             if advance and not last and feedback is None:
                 attempt.position = position + 1
             return Answered(feedback, last)
 
-    def flag(self, attempt_id: int, key: str, flagged: bool = True) -> None:
+    def flag(self, attempt_id: int, key: QuestionRef, flagged: bool = True) -> None:
         with self.store.session.begin() as s:
             self._current_row(s, self._open(s, attempt_id), key).flagged = flagged
 
@@ -400,14 +406,17 @@ class Attempts:
             raise AttemptClosed(f"attempt {attempt_id} is already finished")
         return attempt
 
-    def _current_row(self, s: Session, attempt: Attempt, key: str) -> AttemptQuestion:
-        row = next((q for q in attempt.questions if q.key == key), None)
+    def _current_row(self, s: Session, attempt: Attempt, ref: QuestionRef) -> AttemptQuestion:
+        """The row of a question of the current section; errors name its position, never its
+        key (item ids are bank ids, and they hint at the answer)."""
+        row = next((q for q in attempt.questions if q.key == ref or q.position == ref), None)
         if row is None:
-            raise UnknownChoice("question", key, [q.key for q in attempt.questions])
+            raise UnknownChoice("question", _label(ref), [f"1 to {len(attempt.questions)}"])
+        label = f"question {row.position + 1}"
         if row.section < attempt.section:
-            raise SectionLocked(f"{key}: section {row.section + 1} is finished and locked")
+            raise SectionLocked(f"{label}: section {row.section + 1} is finished and locked")
         if row.section > attempt.section:
-            raise SectionLocked(f"{key}: finish section {attempt.section + 1} before section {row.section + 1}")
+            raise SectionLocked(f"{label}: finish section {attempt.section + 1} before section {row.section + 1}")
         return row
 
     def _item(self, s: Session, hash_: str) -> AnyItem:

@@ -8,6 +8,8 @@ Security rules kept here:
 - Sessions: HttpOnly, SameSite=Lax cookie with a random token; the server keeps its hash.
 - Keys and explanations are rendered only for questions already answered (practice with
   feedback now) or attempts already finished.
+- No bank id reaches the browser during an attempt: choices travel as shown positions
+  (web/answer_form.py), questions as their number in the attempt.
 """
 
 from __future__ import annotations
@@ -75,7 +77,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     templates.env.globals["blank_labels"] = markup.blank_labels
     templates.env.filters["numbered_blanks"] = markup.numbered_blanks
     templates.env.globals["template_with_selects"] = markup.template_with_selects
-    templates.env.globals["blank_options"] = lambda body: {b.id: [(o.id, o.text) for o in b.options] for b in body.blanks}
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 

@@ -256,6 +256,15 @@ def history(request: Request):
                        for v in views if v.result and v.mode != "practice"])
 
 
+def _question(form, name: str = "q") -> int:
+    """The 0-based position of the question a form or URL names by its number in the attempt
+    (never by item id: ids are bank ids, and they hint at the answer)."""
+    n = _int(form.get(name), name)
+    if n is None or not 1 <= n <= 10_000:
+        raise HttpError(400, f"{name} must be the question's number in the attempt")
+    return n - 1
+
+
 @router.get("/attempts/{attempt_id}")
 def question_page(request: Request, attempt_id: int):
     view = _check_goes_on(request, _view(request, attempt_id))
@@ -272,9 +281,9 @@ def question_page(request: Request, attempt_id: int):
 async def answer(request: Request, attempt_id: int):
     attempts = attempts_for(request)
     form = await request.form()
-    key = str(form.get("key", ""))
+    position = _question(form)
     try:
-        outcome = attempts.answer_and_advance(attempt_id, key, None, confidence=form.get("confidence") or None,
+        outcome = attempts.answer_and_advance(attempt_id, position, None, confidence=form.get("confidence") or None,
                                               read=lambda body: response_from_form(body, form))
     except AttemptClosed:
         return redirect(f"/attempts/{attempt_id}/results")
@@ -296,16 +305,16 @@ async def flag(request: Request, attempt_id: int):
     now shows the key on saving, so there the choice stays unsaved; app.js keeps it on screen)."""
     attempts = attempts_for(request)
     form = await request.form()
-    key = str(form.get("key", ""))
+    position = _question(form)
     view = attempts.get(attempt_id)
     if view.open and not view.feedback_now:
         try:
-            attempts.answer_and_advance(attempt_id, key, None, advance=False,
+            attempts.answer_and_advance(attempt_id, position, None, advance=False,
                                         confidence=form.get("confidence") or None,
                                         read=lambda body: response_from_form(body, form))
         except InvalidResponse as exc:
             raise HttpError(400, f"that answer does not fit the question: {exc}") from exc
-    attempts.flag(attempt_id, key, form.get("flagged") == "1")
+    attempts.flag(attempt_id, position, form.get("flagged") == "1")
     return redirect(f"/attempts/{attempt_id}")
 
 
