@@ -23,6 +23,7 @@ from certprep.bank.items import (
     BLANK, AnyItem, BuildListBody, CaseStudyItem, DropdownBody, MatchingBody, MultipleBody,
     ProblemSolutionItem, SingleBody, YesNoBody,
 )
+from certprep.bank.key_balance import unbalanced_folders
 from certprep.bank.loader import ITEM_ADAPTER, Bank, Problem, _display, locate
 from certprep.bank.services import load_catalog
 
@@ -83,6 +84,10 @@ def lint_bank(bank: Bank, blueprints: dict[str, Blueprint], retired: list[Retire
                                     "readers (PyYAML reads yes/no/on/off as booleans)",
                                     "quote ids and texts such as 'yes', 'no', 'on', 'off'", "error"))
     problems.extend(_near_duplicates(bank))
+    for folder, kind, summary in unbalanced_folders([(i, bank.paths[i.id]) for i in bank.items.values()]):
+        problems.append(Problem(_display(folder), 1, "(folder)", f"{kind} keys are far from uniform over "
+                                f"positions: {summary}; ids and file order give the key away",
+                                "run scripts/reletter_bank.py on the folder", "warning"))
     return sorted(problems)
 
 
