@@ -463,9 +463,11 @@ def _review_queue(c: Context) -> None:
     now = attempts.clock()
     with attempts.store.session.begin() as s:
         keys = queue.due(s, attempts.user, now)
-    keys = [k for k in keys if split_question_key(k)[0] in bank.items]
+    withheld = attempts.withheld_items()  # questions of an open exam wait until it is finished
+    keys = [k for k in keys if split_question_key(k)[0] in bank.items and split_question_key(k)[0] not in withheld]
     if not keys:
-        console.print("Nothing is due. Mistakes from your attempts come back here when they are due.")
+        console.print("Nothing is due. Mistakes from your attempts come back here when they are due."
+                      + (" Questions of your open exam wait until you finish it." if withheld else ""))
         return
     stdin = sys.stdin
     for n, key in enumerate(keys, 1):
@@ -732,6 +734,8 @@ def practice(c: Context, exam_code: str, domains, skills, types, count: int, uns
     only = None
     if unseen or missed is not None or flagged:
         only = c.attempts().history_pool(c.bank(), bp.code, unseen=unseen, missed=missed, flagged=flagged)
+    if withheld := c.attempts().withheld_items():  # an open exam's questions are not practised meanwhile
+        only = (set(c.bank().items) if only is None else only) - set(withheld)
     form = practice_form(c.bank(), bp, domains=list(domains), skills=list(skills), types=list(types),
                          count=count, only=only, seed=seed, minutes=minutes)
     _take(c, form, fmt, answers, print_form, feedback, confidence)
@@ -825,9 +829,13 @@ def review(c: Context, attempt_id: int | None, fmt: str) -> None:
         return
     console = _console()
     console.print(render_report(view.result, f"Attempt {attempt_id}"))
+    withheld = c.attempts().withheld_items(exclude=attempt_id)
     for i, q in enumerate(view.questions, 1):
         console.rule(f"{i}. {q.key} · {q.points}/{q.max_points} points" + (" · ⚑" if q.flagged else ""))
         console.print(render_body(q.body))
         console.print(Text(f"Your answer: {show_response(q.body, q.response)}", style="bold"))
+        if q.item.id in withheld:
+            console.print(f"The key is withheld while attempt {withheld[q.item.id]} is open.", style="yellow")
+            continue
         console.print(explanations(q.body))
         console.print(Text("Learn more:\n" + "\n".join(f"  {r.title}: {r.url}" for r in q.item.links())))

@@ -6,7 +6,10 @@ Rules an attempt enforces:
   practice answer whose feedback was shown (feedback "now");
 - the deadline is stored when the attempt starts; an answer after it is refused, and an
   expired attempt is scored with what was given whenever it is next touched;
-- the items are read back from the snapshots taken at the start, never from today's bank.
+- the items are read back from the snapshots taken at the start, never from today's bank;
+- while a closed-book attempt (keys at the end: an exam, a diagnostic) is open, its items are
+  *withheld*: no other attempt gives feedback on them, and callers showing keys elsewhere (the
+  review queue, reviews of finished attempts) ask `withheld_items` first.
 
 Every operation opens its own transaction, so a process killed at any moment leaves every
 answer given before it on disk. Time comes from an injectable clock (UTC).
@@ -260,7 +263,8 @@ class Attempts:
                 row.response, row.answered_at = canonical, self.clock()
                 if now_mode:
                     row.points = points(body, canonical)
-                    feedback = Feedback(row.points, row.max_points)
+                    if split_question_key(row.key)[0] not in self._withheld(s, attempt.id):
+                        feedback = Feedback(row.points, row.max_points)
             in_section = [q.key for q in attempt.questions if q.section == attempt.section]
             position = in_section.index(row.key)
             last = position + 1 >= len(in_section)
@@ -334,6 +338,21 @@ class Attempts:
             attempt.position = len(rows)
             s.flush()
             return self._view(s, attempt)
+
+    # ---- keys withheld while a closed-book attempt is open
+
+    def withheld_items(self, exclude: int | None = None) -> dict[str, int]:
+        """Item id -> the open closed-book attempt (keys at the end, not expired) that holds it."""
+        with self.store.read.begin() as s:
+            return self._withheld(s, exclude)
+
+    def _withheld(self, s: Session, exclude: int | None = None) -> dict[str, int]:
+        q = select(Attempt).where(Attempt.user_id == self.user, Attempt.status == "open", Attempt.feedback == "end")
+        out: dict[str, int] = {}
+        for attempt in s.scalars(q).all():
+            if attempt.id != exclude and not self._expired(attempt):
+                out.update({split_question_key(r.key)[0]: attempt.id for r in attempt.questions})
+        return out
 
     # ---- history for practice filters
 

@@ -114,7 +114,8 @@ def review(request: Request, attempt_id: int, show: str = "all"):
     counts = {f: sum(matches(q, f) for q in view.questions) for f in REVIEW_FILTERS}
     again = sorted({q.item.id for _, q in shown if show != "all" or wrong(q)})
     return _page(request, "review.html", view=view, result=view.result, shown=shown, show=show,
-                 filters=REVIEW_FILTERS, counts=counts, again=again)
+                 filters=REVIEW_FILTERS, counts=counts, again=again,
+                 withheld=attempts_for(request).withheld_items(exclude=attempt_id))
 
 
 @router.post("/attempts/{attempt_id}/practice-again")

@@ -214,6 +214,9 @@ async def start(request: Request):
             raise UnknownChoice("history filter", history, ["all", "unseen", "missed", "flagged"])
         only = attempts.history_pool(bank, bp.code, unseen=history == "unseen", flagged=history == "flagged",
                                      missed=_int(form.get("last"), "last", 3) if history == "missed" else None)
+        withheld = attempts.withheld_items()
+        if withheld:  # questions of an open exam are never practised with their keys meanwhile
+            only = (set(bank.items) if only is None else only) - set(withheld)
         feedback = str(form.get("feedback") or "now")
         built = practice_form(bank, bp, domains=form.getlist("domain"), skills=[s for s in form.getlist("skill") if s],
                               types=form.getlist("type"), count=_int(form.get("count"), "count", 10),
@@ -271,10 +274,13 @@ def question_page(request: Request, attempt_id: int):
     if not view.open:
         return redirect(f"/attempts/{attempt_id}/results")
     q = view.current()
+    # Nothing an open exam holds gets feedback here (it would give that exam's keys away).
+    withheld = attempts_for(request).withheld_items(exclude=attempt_id) if view.feedback_now else {}
     remaining = view.remaining(now(request))
     return page(request, "question.html", view=view, q=q, section=view.current_section(),
                 section_questions=view.section_questions(), index=view.section_questions().index(q),
-                remaining=int(remaining.total_seconds()) if remaining is not None else None)
+                remaining=int(remaining.total_seconds()) if remaining is not None else None,
+                withheld=withheld.get(q.item.id) if q else None)
 
 
 @router.post("/attempts/{attempt_id}/answer")
@@ -369,11 +375,13 @@ def review_queue(request: Request):
 
     attempts = attempts_for(request)
     bank = request.app.state.bank
+    withheld = attempts.withheld_items()  # questions of an open exam wait until it is finished
     with attempts.store.session.begin() as s:
-        due = [k for k in queue.due(s, attempts.user, now(request)) if split_question_key(k)[0] in bank.items]
+        due = [k for k in queue.due(s, attempts.user, now(request))
+               if split_question_key(k)[0] in bank.items and split_question_key(k)[0] not in withheld]
         total = queue.queued(s, attempts.user)
     if not due:
-        return page(request, "review_queue.html", q=None, due=0, total=total)
+        return page(request, "review_queue.html", q=None, due=0, total=total, waiting=len(set(withheld.values())))
     key = due[0]
     item_id, part = split_question_key(key)
     return page(request, "review_queue.html", q={"key": key, "item": bank.items[item_id],
@@ -394,6 +402,9 @@ async def review_answer(request: Request):
     item_id, part = split_question_key(key)
     if item_id not in bank.items:
         raise UnknownChoice("question", key, [])
+    if item_id in (withheld := attempts.withheld_items()):
+        raise HttpError(409, f"that question is in your open attempt {withheld[item_id]}; "
+                             "review it after you finish that attempt")
     with attempts.store.session.begin() as s:
         if key not in queue.due(s, attempts.user, now(request), 1000):
             raise HttpError(400, "that question is not due for review")
