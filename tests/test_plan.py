@@ -61,7 +61,7 @@ def test_plan_command_writes_the_calendar(tmp_path, content_dir):
 
     ics = tmp_path / "plan.ics"
     result = CliRunner().invoke(main, ["--content", str(content_dir), "--db", str(tmp_path / "p.db"), "plan",
-                                       "--exam", "ai-102", "--date", "2099-01-01", "--hours", "6",
+                                       "--exam", "ai-102", "--date", str(dt.date.today() + dt.timedelta(days=90)), "--hours", "6",
                                        "--ics", str(ics), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["exam"] == "ai-102"
@@ -69,3 +69,36 @@ def test_plan_command_writes_the_calendar(tmp_path, content_dir):
     bad = CliRunner().invoke(main, ["--content", str(content_dir), "--db", str(tmp_path / "p.db"), "plan",
                                     "--exam", "ai-102", "--date", "2001-01-01"])
     assert bad.exit_code == 2 and "not after today" in bad.output
+
+
+@pytest.mark.parametrize("date, hours, certified, message", [
+    (dt.date(9999, 12, 31), 8, None, "more than two years away; give a date from 2026-11-27 to 2028-11-25"),
+    (TODAY + dt.timedelta(days=731), 8, None, "more than two years away"),
+    (TODAY + dt.timedelta(weeks=9), float("nan"), None, "hours per week must be a number from 1 to 80, not nan"),
+    (TODAY + dt.timedelta(weeks=9), float("inf"), None, "from 1 to 80, not inf"),
+    (TODAY + dt.timedelta(weeks=9), 1e308, None, "from 1 to 80, not 1e+308"),
+    (TODAY + dt.timedelta(weeks=9), 0, None, "from 1 to 80, not 0"),
+    (TODAY + dt.timedelta(weeks=9), 8, dt.date(1, 1, 1), "certification date must be from 2023-11-26 to 2028-11-25"),
+])
+def test_every_input_that_sizes_a_plan_is_bounded(exams, date, hours, certified, message):
+    """A date in 9999 once built 400,000 weeks (75 s, 1.8 GB); now each input has a stated range."""
+    with pytest.raises(ValueError, match=message.replace("+", r"\+")):
+        study_plan(exams["ai-102"], date, hours, TODAY, certified_on=certified)
+    assert len(study_plan(exams["ai-102"], TODAY + dt.timedelta(days=730), 80, TODAY).weeks) == 105  # the longest
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--date", "9999-12-31"], "more than two years away"),
+    (["--date", "{soon}", "--hours", "nan"], "from 1 to 80, not nan"),
+    (["--date", "{soon}", "--hours", "1e308"], "from 1 to 80"),
+    (["--date", "{soon}", "--hours", "-3"], "from 1 to 80"),
+])
+def test_plan_command_says_the_allowed_range(tmp_path, content_dir, args, message):
+    from click.testing import CliRunner
+
+    from certprep.cli import main
+
+    soon = str(dt.date.today() + dt.timedelta(days=30))
+    result = CliRunner().invoke(main, ["--content", str(content_dir), "--db", str(tmp_path / "p.db"), "plan",
+                                       "--exam", "ai-102", *[a.format(soon=soon) for a in args]])
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output

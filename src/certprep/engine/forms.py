@@ -22,6 +22,8 @@ from certprep.bank.items import ITEM_TYPES, AnyItem, CaseStudyItem, ProblemSolut
 from certprep.bank.loader import Bank, question_domain
 from certprep.errors import FormError, UnknownChoice
 
+MAX_PRACTICE = 1000  # items in one practice: more than a whole bank today, and a bound on the work
+MAX_MINUTES = 600
 SectionKind = Literal["questions", "problem_solution", "case_study"]
 Mode = Literal["exam", "diagnostic", "practice", "check"]  # check: grows one question at a time (engine/checks.py)
 
@@ -180,6 +182,10 @@ def practice_form(bank: Bank, bp: Blueprint, *, domains: list[str] = (), skills:
                   types: list[str] = (), count: int = 10, only: set[str] | None = None,
                   seed: int | None = None, minutes: int | None = None) -> Form:
     """Up to `count` items matching every filter given; `only` limits to those item ids (history)."""
+    if not 1 <= count <= MAX_PRACTICE:
+        raise FormError(f"a practice has 1 to {MAX_PRACTICE} questions, not {count}")
+    if minutes is not None and not 1 <= minutes <= MAX_MINUTES:
+        raise FormError(f"a practice time limit is 1 to {MAX_MINUTES} minutes, not {minutes}")
     for d in domains:
         bp.domain(d)
     for s in skills:

@@ -17,6 +17,29 @@ from dataclasses import dataclass, field
 
 from certprep.bank.blueprint import Blueprint
 
+# Every input that sizes a plan is bounded: a plan is a week per row and an event per week, so an
+# exam date in 9999 once meant 400,000 weeks, 1.8 GB and a minute and a half per request.
+HORIZON_DAYS = 2 * 365  # the exam date: within two years of today
+CERTIFIED_YEARS = 3  # a certification date: at most three years back (it lasts one, renewed yearly)
+HOURS = (1.0, 80.0)  # hours of study a week
+
+
+def check_inputs(exam_date: dt.date, hours_per_week: float, today: dt.date,
+                 certified_on: dt.date | None = None) -> None:
+    """Refuse inputs outside the stated ranges, saying the range (ValueError)."""
+    last = today + dt.timedelta(days=HORIZON_DAYS)
+    allowed = f"give a date from {today + dt.timedelta(days=1)} to {last} (within two years)"
+    if exam_date <= today:
+        raise ValueError(f"the exam date {exam_date} is not after today ({today}); {allowed}")
+    if exam_date > last:
+        raise ValueError(f"the exam date {exam_date} is more than two years away; {allowed}")
+    if not (math.isfinite(hours_per_week) and HOURS[0] <= hours_per_week <= HOURS[1]):
+        raise ValueError(f"hours per week must be a number from {HOURS[0]:g} to {HOURS[1]:g}, not {hours_per_week:g}")
+    if certified_on is not None:
+        first = add_months(today, -12 * CERTIFIED_YEARS)
+        if not first <= certified_on <= last:
+            raise ValueError(f"the certification date must be from {first} to {last}, not {certified_on}")
+
 
 @dataclass
 class Week:
@@ -71,10 +94,7 @@ def _slots(need: dict[str, float], order: list[str], total: int) -> dict[str, in
 def study_plan(bp: Blueprint, exam_date: dt.date, hours_per_week: float, today: dt.date,
                mastery: dict[str, float | None] | None = None, queued_reviews: int = 0,
                certified_on: dt.date | None = None) -> Plan:
-    if exam_date <= today:
-        raise ValueError(f"the exam date {exam_date} is not after today ({today})")
-    if hours_per_week <= 0:
-        raise ValueError("hours per week must be more than 0")
+    check_inputs(exam_date, hours_per_week, today, certified_on)
     mastery = mastery or {}
     n_weeks = max(1, math.ceil((exam_date - today).days / 7))
     need = {d.id: (d.weight_min + d.weight_max) / 2 * (1.5 - (mastery.get(d.id) if mastery.get(d.id) is not None else 0.5))
@@ -153,6 +173,7 @@ def to_ics(plan: Plan, bp: Blueprint) -> bytes:
 def learner_plan(store, user: str, bank, bp: Blueprint, exam_date: dt.date, hours_per_week: float,
                  today: dt.date, certified_on: dt.date | None = None) -> Plan:
     """A plan for one learner: mastery from their answers, review load from their queue."""
+    check_inputs(exam_date, hours_per_week, today, certified_on)  # before reading every answer
     from certprep.bank.loader import question_domain
     from certprep.learn import review
     from certprep.learn.readiness import learner_outcomes
