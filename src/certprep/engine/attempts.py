@@ -397,7 +397,9 @@ class Attempts:
             return attempts
 
     def _load(self, s: Session, attempt_id: int) -> Attempt:
-        attempt = s.get(Attempt, attempt_id)
+        # ids beyond the column's range (32 bits on PostgreSQL) name no attempt; asking the
+        # database would overflow
+        attempt = s.get(Attempt, attempt_id) if 0 < attempt_id < 2**31 else None
         if attempt is None or attempt.user_id != self.user:
             mine = s.scalars(select(Attempt.id).where(Attempt.user_id == self.user).order_by(Attempt.id)).all()
             raise UnknownChoice("attempt", attempt_id, mine)

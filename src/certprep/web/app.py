@@ -21,6 +21,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -92,6 +94,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def http_error(request: Request, exc: HttpError):
         return error_response(request, exc.status, exc.message)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def starlette_error(request: Request, exc: StarletteHTTPException):
+        """Unknown routes, wrong methods, forms over the parser's limits: the one error shape."""
+        messages = {404: "there is no such page", 405: f"this page does not take {request.method} requests"}
+        message = messages.get(exc.status_code) or (str(exc.detail) if exc.status_code < 500 else "server error")
+        return error_response(request, exc.status_code, message, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        """A malformed path or query value: name the field and what it must be, never echo the input."""
+        first = exc.errors()[0] if exc.errors() else {}
+        where, name = (list(first.get("loc", ())) + ["request", "value"])[:2]
+        if where == "path":
+            return error_response(request, 404, "there is no such page")
+        return error_response(request, 400, f"{name}: {str(first.get('msg', 'not valid')).lower()}")
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        log.exception("%s %s failed", request.method, request.url.path)
+        return error_response(request, 500, "something went wrong on the server; what you saved before is safe")
+
     @app.exception_handler(CertprepError)
     async def core_error(request: Request, exc: CertprepError):
         status = 404 if isinstance(exc, UnknownChoice) and exc.what == "attempt" else 400
@@ -125,15 +148,16 @@ def app_from_env() -> FastAPI:
         secure_cookies=os.environ.get("CERTPREP_SECURE_COOKIES") == "1"))
 
 
-def error_response(request: Request, status: int, message: str):
-    """One error shape: JSON `{"error": {"status", "message"}}`, or the error page."""
+def error_response(request: Request, status: int, message: str, headers: dict | None = None):
+    """One error shape: JSON `{"error": {"status", "message"}}` for clients that ask for JSON,
+    otherwise the error page."""
     if "application/json" in request.headers.get("accept", ""):
-        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
+        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status, headers=headers)
     templates = request.app.state.templates
     return templates.TemplateResponse(request, "error.html", {"status": status, "message": message,
                                                               "user": getattr(request.state, "user", None),
                                                               "accounts": request.app.state.settings.accounts},
-                                      status_code=status)
+                                      status_code=status, headers=headers)
 
 
 class SecurityMiddleware:
@@ -155,6 +179,10 @@ class SecurityMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        head = scope["method"] == "HEAD"
+        if head:  # every page answers HEAD as its GET, without the body
+            scope = {**scope, "method": "GET"}
+        receive = _capped(receive, scope)
         request = Request(scope, receive)
         state = request.app.state
         if state.settings.accounts:
@@ -174,9 +202,32 @@ class SecurityMiddleware:
                 if no_store and b"cache-control" not in present:
                     extra.append((b"cache-control", b"no-store"))
                 message["headers"] = [*message.get("headers", []), *extra]
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+MAX_BODY = 256 * 1024  # the largest form the app takes (an answer, a sign-in) is a few kilobytes
+
+
+def _capped(receive, scope):
+    """Refuse request bodies over MAX_BODY (413), by Content-Length or as they stream in."""
+    length = dict(scope.get("headers", [])).get(b"content-length", b"0")
+    declared = int(length) if length.isdigit() and len(length) < 19 else MAX_BODY + 1
+    seen = 0
+
+    async def wrapped():
+        nonlocal seen
+        if declared > MAX_BODY:
+            raise HttpError(413, f"the request is larger than {MAX_BODY // 1024} KiB")
+        message = await receive()
+        seen += len(message.get("body", b""))
+        if seen > MAX_BODY:
+            raise HttpError(413, f"the request is larger than {MAX_BODY // 1024} KiB")
+        return message
+    return wrapped
 
 
 def same_origin(request: Request) -> bool:

@@ -9,14 +9,15 @@ from starlette.datastructures import FormData
 from certprep.accounts import SESSION_DAYS, AccountError, TooManyAttempts
 from certprep.bank.items import ITEM_TYPES
 from certprep.engine.attempts import AttemptView
-from certprep.engine.forms import diagnostic_form, exam_form, practice_form
+from certprep.engine.forms import MAX_PRACTICE, diagnostic_form, exam_form, practice_form
 from certprep.engine.scoring import InvalidResponse
 from certprep.errors import AttemptClosed, UnknownChoice
 from certprep.web.answer_form import response_from_form
-from certprep.web.app import SESSION_COOKIE, HttpError, attempts_for, now, redirect
+from certprep.web.app import SESSION_COOKIE, HttpError, attempts_for, error_response, now, redirect
 from certprep.bank.career import load_career
 
 router = APIRouter()
+SEED_MAX = 2**31 - 1
 
 
 async def posted(request: Request) -> FormData:
@@ -27,6 +28,10 @@ async def posted(request: Request) -> FormData:
 
 
 def page(request: Request, name: str, status: int = 200, **context):
+    """A page; an error re-renders its form (nothing typed is lost) with the error page's alert,
+    or, for a client that asks for JSON, answers the one JSON error shape."""
+    if status >= 400 and "application/json" in request.headers.get("accept", ""):
+        return error_response(request, status, str(context.get("error", "the request was refused")))
     state = request.app.state
     user = request.state.user
     context.setdefault("email", request.state.email)
@@ -184,13 +189,14 @@ def practice_builder(request: Request, exam: str = "ai-103"):
     return page(request, "practice.html", bp=exam_of(request, exam), types=ITEM_TYPES)
 
 
-def _int(value, name: str, default: int | None = None) -> int | None:
+def _int(value, name: str, default: int | None = None, lo: int = -(2**63), hi: int = 2**63 - 1) -> int | None:
+    """A whole number from a form or query, within [lo, hi] (the 400 says the range)."""
     if value in (None, ""):
         return default
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise HttpError(400, f"{name} must be a whole number, not {value!r}") from None
+    text = str(value).strip()
+    if not (text.lstrip("-").isdigit() and len(text) <= 20 and lo <= int(text) <= hi):
+        raise HttpError(400, f"{name} must be a whole number from {lo} to {hi}")
+    return int(text)
 
 
 @router.post("/attempts")
@@ -207,20 +213,21 @@ async def start(request: Request):
     if mode == "diagnostic":
         built, feedback = diagnostic_form(bank, bp), "end"
     elif mode == "exam":
-        built, feedback = exam_form(bank, bp, _int(form.get("questions"), "questions"), _int(form.get("seed"), "seed")), "end"
+        built, feedback = exam_form(bank, bp, _int(form.get("questions"), "questions", None, 1, 1000),
+                                    _int(form.get("seed"), "seed", None, 0, SEED_MAX)), "end"
     elif mode == "practice":
         history = form.get("history") or "all"
         if history not in ("all", "unseen", "missed", "flagged"):
             raise UnknownChoice("history filter", history, ["all", "unseen", "missed", "flagged"])
         only = attempts.history_pool(bank, bp.code, unseen=history == "unseen", flagged=history == "flagged",
-                                     missed=_int(form.get("last"), "last", 3) if history == "missed" else None)
+                                     missed=_int(form.get("last"), "last", 3, 1, 100) if history == "missed" else None)
         withheld = attempts.withheld_items()
         if withheld:  # questions of an open exam are never practised with their keys meanwhile
             only = (set(bank.items) if only is None else only) - set(withheld)
         feedback = str(form.get("feedback") or "now")
         built = practice_form(bank, bp, domains=form.getlist("domain"), skills=[s for s in form.getlist("skill") if s],
-                              types=form.getlist("type"), count=_int(form.get("count"), "count", 10),
-                              only=only, seed=_int(form.get("seed"), "seed"))
+                              types=form.getlist("type"), count=_int(form.get("count"), "count", 10, 1, MAX_PRACTICE),
+                              only=only, seed=_int(form.get("seed"), "seed", None, 0, SEED_MAX))
     else:
         raise UnknownChoice("mode", mode, ["check", "diagnostic", "exam", "practice"])
     attempt_id = attempts.start(built, bank, feedback=feedback)
@@ -262,8 +269,8 @@ def history(request: Request):
 def _question(form, name: str = "q") -> int:
     """The 0-based position of the question a form or URL names by its number in the attempt
     (never by item id: ids are bank ids, and they hint at the answer)."""
-    n = _int(form.get(name), name)
-    if n is None or not 1 <= n <= 10_000:
+    n = _int(form.get(name), name, None, 1, 10_000)
+    if n is None:
         raise HttpError(400, f"{name} must be the question's number in the attempt")
     return n - 1
 
@@ -328,7 +335,7 @@ async def flag(request: Request, attempt_id: int):
 async def goto(request: Request, attempt_id: int):
     attempts = attempts_for(request)
     form = await request.form()
-    attempts.goto(attempt_id, _int(form.get("position"), "position", 0))
+    attempts.goto(attempt_id, _int(form.get("position"), "position", 0, 0, 10_000))
     return redirect(f"/attempts/{attempt_id}")
 
 
