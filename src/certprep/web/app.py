@@ -47,7 +47,7 @@ class Settings:
     database_url: str | None = None
     content: Path | None = None
     accounts: bool = False  # False: one person on their own machine, no sign-in
-    secure_cookies: bool = False  # set behind HTTPS
+    secure_cookies: bool | None = None  # None: Secure when the request came over HTTPS (see `serve`)
     clock: Clock = utcnow
 
 
@@ -145,7 +145,7 @@ def app_from_env() -> FastAPI:
         database_url=os.environ.get("CERTPREP_DATABASE_URL"),
         content=Path(os.environ["CERTPREP_CONTENT"]) if os.environ.get("CERTPREP_CONTENT") else None,
         accounts=os.environ.get("CERTPREP_ACCOUNTS") == "1",
-        secure_cookies=os.environ.get("CERTPREP_SECURE_COOKIES") == "1"))
+        secure_cookies={"1": True, "0": False}.get(os.environ.get("CERTPREP_SECURE_COOKIES", ""))))
 
 
 def error_response(request: Request, status: int, message: str, headers: dict | None = None):

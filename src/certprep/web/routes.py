@@ -108,11 +108,19 @@ def _accounts_only(request: Request) -> None:
         raise HttpError(404, "this server runs for one person and has no accounts")
 
 
+def _client(request: Request) -> str:
+    """The client's address: the peer's, or what a trusted proxy says (`serve --proxy-headers`)."""
+    return request.client.host if request.client else "unknown"
+
+
 def _signed_in(request: Request, user_id: str) -> RedirectResponse:
     token = request.app.state.accounts.open_session(user_id)
     response = redirect("/")
+    secure = request.app.state.settings.secure_cookies
+    if secure is None:  # automatic: Secure when the request came over HTTPS (or a trusted proxy says so)
+        secure = request.url.scheme == "https"
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", path="/",
-                        secure=request.app.state.settings.secure_cookies, max_age=SESSION_DAYS * 24 * 3600)
+                        secure=secure, max_age=SESSION_DAYS * 24 * 3600)
     return response
 
 
@@ -126,9 +134,11 @@ def signup_form(request: Request):
 def signup(request: Request, form: FormData = Depends(posted)):
     _accounts_only(request)
     try:
-        user_id = request.app.state.accounts.sign_up(str(form.get("email", "")), str(form.get("password", "")))
+        user_id = request.app.state.accounts.sign_up(str(form.get("email", "")), str(form.get("password", "")),
+                                                     _client(request))
     except AccountError as exc:
-        return page(request, "signup.html", status=400, error=str(exc), email_value=form.get("email", ""))
+        return page(request, "signup.html", status=429 if isinstance(exc, TooManyAttempts) else 400, error=str(exc),
+                    email_value=str(form.get("email", ""))[:254])
     return _signed_in(request, user_id)
 
 
@@ -141,12 +151,12 @@ def signin_form(request: Request):
 @router.post("/signin")
 def signin(request: Request, form: FormData = Depends(posted)):
     _accounts_only(request)
-    client = request.client.host if request.client else "unknown"
     try:
-        user_id = request.app.state.accounts.sign_in(str(form.get("email", "")), str(form.get("password", "")), client)
+        user_id = request.app.state.accounts.sign_in(str(form.get("email", "")), str(form.get("password", "")),
+                                                     _client(request))
     except AccountError as exc:
         status = 429 if isinstance(exc, TooManyAttempts) else 400
-        return page(request, "signin.html", status=status, error=str(exc), email_value=form.get("email", ""))
+        return page(request, "signin.html", status=status, error=str(exc), email_value=str(form.get("email", ""))[:254])
     return _signed_in(request, user_id)
 
 
@@ -172,9 +182,9 @@ def change_password(request: Request, form: FormData = Depends(posted)):
     attempts_for(request)
     try:
         request.app.state.accounts.change_password(request.state.user, str(form.get("current", "")),
-                                                   str(form.get("new", "")))
+                                                   str(form.get("new", "")), _client(request))
     except AccountError as exc:
-        return page(request, "account.html", status=400, error=str(exc))
+        return page(request, "account.html", status=429 if isinstance(exc, TooManyAttempts) else 400, error=str(exc))
     response = redirect("/signin")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
