@@ -141,6 +141,11 @@ def app_from_env() -> FastAPI:
     """The app as `certprep serve` (and each of its worker processes) builds it."""
     import os
 
+    if os.environ.get("CERTPREP_SUPERVISED") == "1":  # a worker of `serve --workers N`
+        from certprep.web.watchdog import exit_with_parent
+
+        exit_with_parent()
+
     return create_app(Settings(
         database_url=os.environ.get("CERTPREP_DATABASE_URL"),
         content=Path(os.environ["CERTPREP_CONTENT"]) if os.environ.get("CERTPREP_CONTENT") else None,
