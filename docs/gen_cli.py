@@ -15,6 +15,10 @@ def render() -> str:
         cmd = main.commands[name]
         ctx = click.Context(cmd, info_name=f"certprep {name}", parent=root, terminal_width=100, max_content_width=100)
         out += [f"## certprep {name}", "", "```", cmd.get_help(ctx), "```", ""]
+        for sub in sorted(getattr(cmd, "commands", {})):  # a group's own commands
+            sub_ctx = click.Context(cmd.commands[sub], info_name=sub, parent=ctx,
+                                    terminal_width=100, max_content_width=100)
+            out += [f"### certprep {name} {sub}", "", "```", cmd.commands[sub].get_help(sub_ctx), "```", ""]
     return "\n".join(out)
 
 

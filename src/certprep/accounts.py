@@ -19,11 +19,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select, text
 
 from certprep.engine.attempts import Clock, utcnow
-from certprep.errors import CertprepError
+from certprep.errors import CertprepError, UnknownChoice
 from certprep.store.db import Store
 from certprep.store.models import SignInAttempt, User, WebSession
 
 SESSION_DAYS = 14
+AUTHOR, LEARNER = "author", "learner"  # the first account is the author; `certprep users grant-author`
 MIN_PASSWORD, MAX_PASSWORD, MAX_EMAIL = 10, 1024, 254
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -125,8 +126,12 @@ class Accounts:
             raise TooManyAttempts(f"too many sign-ups from this address; try again in {_minutes(wait)}")
         password_hash = self.hasher.hash(password)  # slow on purpose: before taking the write lock
         with self.store.session.begin() as s:
+            if s.bind.dialect.name == "postgresql":  # two first sign-ups at once: one author only
+                s.execute(text("LOCK TABLE users IN EXCLUSIVE MODE"))
             if s.scalar(select(User.id).where(User.email == email)) is None:
-                user = User(id=uuid.uuid4().hex, email=email, password_hash=password_hash, created_at=self.clock())
+                first = s.scalar(select(func.count()).select_from(User)) == 0
+                user = User(id=uuid.uuid4().hex, email=email, password_hash=password_hash, created_at=self.clock(),
+                            role=AUTHOR if first else LEARNER)
                 s.add(user)
                 return user.id
         with self.store.session.begin() as s:  # its own transaction: the refusal must be counted
@@ -190,16 +195,32 @@ class Accounts:
                              expires_at=now + dt.timedelta(days=SESSION_DAYS)))
         return token
 
-    def session_of(self, token: str | None) -> tuple[str, str] | None:
-        """(user id, email) of an open session, in one query (every page shows the email)."""
+    def session_of(self, token: str | None) -> tuple[str, str, str] | None:
+        """(user id, email, role) of an open session, in one query (every page shows the email)."""
         if not token:
             return None
         with self.store.read.begin() as s:
-            row = s.execute(select(WebSession.expires_at, User.id, User.email).join(User, User.id == WebSession.user_id)
+            row = s.execute(select(WebSession.expires_at, User.id, User.email, User.role)
+                            .join(User, User.id == WebSession.user_id)
                             .where(WebSession.token_hash == _digest(token))).first()
             if row is None or _utc(row.expires_at) <= self.clock():
                 return None
-            return row.id, row.email
+            return row.id, row.email, row.role
+
+    # ---- roles
+
+    def grant_author(self, email: str) -> None:
+        """Let an account read item statistics (every learner's choices) and calibrate."""
+        with self.store.session.begin() as s:
+            user = s.scalar(select(User).where(User.email == email.strip().lower()))
+            if user is None:
+                raise UnknownChoice("account", email, s.scalars(select(User.email).order_by(User.email)).all())
+            user.role = AUTHOR
+
+    def users(self) -> list[tuple[str, str]]:
+        """(email, role) of every account, oldest first."""
+        with self.store.read.begin() as s:
+            return [(r.email, r.role) for r in s.execute(select(User.email, User.role).order_by(User.created_at))]
 
     def close_session(self, token: str | None) -> None:
         if token:

@@ -851,3 +851,8 @@ def review(c: Context, attempt_id: int | None, fmt: str) -> None:
             continue
         console.print(explanations(q.body))
         console.print(Text("Learn more:\n" + "\n".join(f"  {r.title}: {r.url}" for r in q.item.links())))
+
+
+from certprep.cli_users import users  # noqa: E402  (its own module: this one is long enough)
+
+main.add_command(users)

@@ -191,10 +191,10 @@ class SecurityMiddleware:
         request = Request(scope, receive)
         state = request.app.state
         if state.settings.accounts:
-            request.state.user, request.state.email = (state.accounts.session_of(request.cookies.get(SESSION_COOKIE))
-                                                       or (None, None))
-        else:
-            request.state.user, request.state.email = LOCAL_USER, None
+            request.state.user, request.state.email, request.state.role = (
+                state.accounts.session_of(request.cookies.get(SESSION_COOKIE)) or (None, None, None))
+        else:  # one person on their own machine: the author of their own bank
+            request.state.user, request.state.email, request.state.role = LOCAL_USER, None, "author"
         if request.method not in ("GET", "HEAD", "OPTIONS") and not same_origin(request):
             await error_response(request, 403, "cross-site request refused (CSRF protection)")(scope, receive, send)
             return
@@ -250,6 +250,14 @@ def attempts_for(request: Request) -> Attempts:
     if user is None:
         raise HttpError(401, "sign in first")
     return Attempts(request.app.state.store, request.app.state.exams, user=user, clock=request.app.state.settings.clock)
+
+
+def require_author(request: Request) -> None:
+    """Author pages show every learner's answers: 401 signed out, 403 for learners."""
+    attempts_for(request)
+    if request.state.role != "author":
+        raise HttpError(403, "only authors can open this page; an author can grant the role with "
+                             "`certprep users grant-author EMAIL`")
 
 
 def redirect(url: str) -> RedirectResponse:

@@ -13,7 +13,7 @@ from certprep.engine.forms import MAX_PRACTICE, diagnostic_form, exam_form, prac
 from certprep.engine.scoring import InvalidResponse
 from certprep.errors import AttemptClosed, UnknownChoice
 from certprep.web.answer_form import response_from_form
-from certprep.web.app import SESSION_COOKIE, HttpError, attempts_for, error_response, now, redirect
+from certprep.web.app import SESSION_COOKIE, HttpError, attempts_for, error_response, now, redirect, require_author
 from certprep.bank.career import load_career
 
 router = APIRouter()
@@ -502,7 +502,7 @@ def authors_item_stats(request: Request, calibrated: int | None = None):
     from certprep.learn.data import store_item_statistics
     from certprep.learn.readiness import load_calibration
 
-    attempts_for(request)
+    require_author(request)
     stats = store_item_statistics(request.app.state.store, request.app.state.bank)
     return page(request, "item_stats.html", stats=sorted(stats, key=lambda s: (not s.flags, s.item_id)),
                 calibrated=calibrated, n_calibrated=len(load_calibration(request.app.state.store)))
@@ -512,6 +512,6 @@ def authors_item_stats(request: Request, calibrated: int | None = None):
 def authors_calibrate(request: Request):
     from certprep.learn.data import calibrate_store
 
-    attempts_for(request)
+    require_author(request)
     n = calibrate_store(request.app.state.store, clock=request.app.state.settings.clock)
     return redirect(f"/authors/item-stats?calibrated={n}")
