@@ -103,6 +103,21 @@ def test_coverage_of_some_domains_counts_only_their_items(cli, synthetic_content
     assert wrong.exit_code != 0 and "ai102.9" in wrong.output and "ai102.6" in wrong.output
 
 
+def test_coverage_of_a_review_round_counts_only_its_blind_reviewed_items():
+    from certprep.bank.loader import load_bank
+
+    from .conftest import CONTENT
+
+    data = json.loads(run("coverage", "--exam", "ai-103", "--reviewed-since", "2026-12-06", "--format", "json").output)
+    expected = [i for i in load_bank(CONTENT / "items").live() if i.reviewed and i.reviewed.blind
+                and any(s.startswith("ai103.") for s in i.all_skills())]
+    assert data["reviewed_since"] == "2026-12-06" and data["items"] == len(expected) > 0
+    everything = json.loads(run("coverage", "--exam", "ai-103", "--format", "json").output)
+    assert everything["reviewed_since"] is None and everything["items"] > data["items"]
+    later = json.loads(run("coverage", "--exam", "ai-103", "--reviewed-since", "2099-01-01", "--format", "json").output)
+    assert later["items"] == 0
+
+
 def test_diagnostic_from_an_answers_file_prints_a_scored_report(cli, tmp_path):
     form = json.loads(cli("diagnostic", "--exam", "ai-102", "--print-form").output)
     questions = [q for s in form["sections"] for q in s["questions"]]

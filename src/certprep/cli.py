@@ -192,13 +192,16 @@ def lint(c: Context, paths: tuple[Path, ...], today) -> None:
 @EXAM
 @click.option("--min", "minimum", type=int, default=3, show_default=True, help="Flag skills with fewer live items.")
 @click.option("--domain", "domains", multiple=True, help="Count only these domains, e.g. ai102.1 (repeatable).")
+@click.option("--reviewed-since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Count only items blind-reviewed on or after this day (a writing round's items).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_ctx
-def coverage(c: Context, exam_code: str, minimum: int, domains: tuple[str, ...], fmt: str) -> None:
+def coverage(c: Context, exam_code: str, minimum: int, domains: tuple[str, ...], reviewed_since, fmt: str) -> None:
     """Live items per skill, domain, type and difficulty, and the skills below --min."""
     from certprep.bank.coverage import coverage as compute
 
-    report = compute(c.bank(), c.exam(exam_code), minimum, list(domains))
+    report = compute(c.bank(), c.exam(exam_code), minimum, list(domains),
+                     reviewed_since.date() if reviewed_since else None)
     if fmt == "json":
         click.echo(json.dumps(report, indent=2))
         return

@@ -2,23 +2,28 @@
 
 An item counts once for every skill it tests (a case study: the skills of all its questions),
 once for every domain those skills fall in, and once under its type and its difficulty. With
-`domains`, only those domains' skills and the items that test one of them are counted.
+`domains`, only those domains' skills and the items that test one of them are counted; with
+`reviewed_since`, only items blind-reviewed on or after that day (one writing round's items).
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from certprep.bank.blueprint import Blueprint
 from certprep.bank.items import ITEM_TYPES
 from certprep.bank.loader import Bank
 
 
-def coverage(bank: Bank, bp: Blueprint, minimum: int = 3, domains: list[str] = ()) -> dict:
+def coverage(bank: Bank, bp: Blueprint, minimum: int = 3, domains: list[str] = (),
+             reviewed_since: dt.date | None = None) -> dict:
     chosen = [bp.domain(d) for d in domains] or bp.domains  # an unknown domain id raises, naming the valid ones
     per_skill = {s.id: 0 for d in chosen for s in d.skills}
     per_domain = {d.id: 0 for d in chosen}
     types = dict.fromkeys(ITEM_TYPES, 0)
     difficulty = dict.fromkeys(range(1, 6), 0)
-    items = [i for i in bank.for_exam(bp) if any(s in per_skill for s in i.all_skills())]
+    items = [i for i in bank.for_exam(bp) if any(s in per_skill for s in i.all_skills())
+             and (reviewed_since is None or (i.reviewed and i.reviewed.blind and i.reviewed.date >= reviewed_since))]
     for item in items:
         skills = [s for s in item.all_skills() if s in per_skill]
         for s in skills:
@@ -31,6 +36,7 @@ def coverage(bank: Bank, bp: Blueprint, minimum: int = 3, domains: list[str] = (
                   for d in chosen for s in d.skills]
     return {
         "exam": bp.code,
+        "reviewed_since": reviewed_since.isoformat() if reviewed_since else None,
         "items": len(items),
         "minimum": minimum,
         "skills": skills_out,
