@@ -41,7 +41,7 @@ from pathlib import Path
 
 import httpx2 as httpx
 
-from certprep.web.app import SESSION_COOKIE
+from certprep.web.http import SESSION_COOKIE
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

@@ -15,6 +15,7 @@ import yaml
 from certprep.bank.loader import ITEM_ADAPTER, Bank, load_bank, load_exams
 from certprep.bank.synthetic import synthetic_items
 from certprep.engine.attempts import Attempts
+from certprep.learn import review
 from certprep.store.db import Store, sqlite_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,4 +148,4 @@ def store(database_url: str):
 
 @pytest.fixture
 def attempts(store, exams, clock) -> Attempts:
-    return Attempts(store, exams, clock=clock)
+    return Attempts(store, exams, clock=clock, on_finish=review.queue_mistakes)

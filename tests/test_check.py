@@ -1,5 +1,5 @@
 """The adaptive readiness check: the CAT rules (learn/adaptive.py), the growing attempt
-(engine/checks.py) on SQLite and PostgreSQL, and `certprep check` end to end."""
+(learn/checks.py) on SQLite and PostgreSQL, and `certprep check` end to end."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from certprep.bank.items import BuildListBody, DropdownBody, MatchingBody, SolutionBody, YesNoBody
 from certprep.bank.loader import content_root, load_bank
 from certprep.engine.attempts import Attempts
-from certprep.engine.checks import Checks
+from certprep.learn.checks import Checks
 from certprep.engine.scoring import body_of
 from certprep.learn import review
 from certprep.learn.adaptive import MAX_QUESTIONS, MIN_QUESTIONS, Pool, information

@@ -314,7 +314,7 @@ class Session:
 
 
 def run_check(checks, attempt_id: int, console: Console, read_line) -> AttemptView:
-    """An adaptive check (engine/checks.py) at the terminal: one question at a time, answers are
+    """An adaptive check (learn/checks.py) at the terminal: one question at a time, answers are
     final, `q` saves and quits. Returns the last view (open if the learner quit)."""
     def ask(prompt: str) -> str:
         console.print(prompt + "> ", end="")

@@ -1,1 +1,2 @@
-"""The item bank: blueprints, items, loading, linting and coverage."""
+"""The item bank and its content: blueprints, the item model, loading, linting, coverage, key
+balance, the service catalog and career facts."""

@@ -148,7 +148,7 @@ def load_blueprint(path: Path) -> Blueprint:
     try:
         return Blueprint.model_validate(yaml.load(text, Loader=yaml.CSafeLoader))
     except ValidationError as exc:
-        from certprep.bank.loader import locate  # the loader imports this module
+        from certprep.bank.lines import locate
 
         lines = [f"{path}:{locate(text, e['loc'])}: {'.'.join(map(str, e['loc'])) or '(top)'}: {e['msg']}"
                  for e in exc.errors()]

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from certprep.bank.facts import Fact, Sourced
-from certprep.bank.loader import locate
+from certprep.bank.lines import locate
 from certprep.errors import BankError
 
 

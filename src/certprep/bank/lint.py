@@ -24,7 +24,8 @@ from certprep.bank.items import (
     ProblemSolutionItem, SingleBody, YesNoBody,
 )
 from certprep.bank.key_balance import unbalanced_folders
-from certprep.bank.loader import ITEM_ADAPTER, Bank, Problem, _display, locate
+from certprep.bank.lines import locate
+from certprep.bank.loader import ITEM_ADAPTER, Bank, Problem, _display
 from certprep.bank.services import load_catalog
 
 LEARN = re.compile(r"^https://learn\.microsoft\.com/")

@@ -19,6 +19,7 @@ import yaml_rs
 from pydantic import TypeAdapter, ValidationError
 
 from certprep.bank.blueprint import Blueprint, load_blueprints
+from certprep.bank.lines import locate
 from certprep.bank.items import ITEM_TYPES as _TYPES
 from certprep.bank.items import AnyItem, Item, question_skills
 from certprep.errors import BankError
@@ -195,28 +196,6 @@ def schema_problems(shown: str, text: str, item_id: str, exc: ValidationError) -
             msg, fix = f"{where}: {err['msg']}", "see docs/item-format.md for this field"
         out.append(Problem(shown, locate(text, loc), item_id, msg, fix))
     return out
-
-
-def locate(text: str, loc: tuple) -> int:
-    """1-based line of the node at `loc` (keys and list indexes); the nearest parent if absent."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return 1
-    line = node.start_mark.line + 1 if node is not None else 1
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
-            if match is None:
-                return line
-            line = match[0].start_mark.line + 1
-            node = match[1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            return line
-    return line
 
 
 def _strip_union_tags(loc: tuple) -> tuple:

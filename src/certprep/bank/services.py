@@ -68,7 +68,7 @@ def load_catalog(path: Path) -> Catalog:
         raise BankError(f"{path}:{mark.line + 1 if mark else 1}: malformed YAML: "
                         f"{getattr(exc, 'problem', exc)} (quote values that contain a colon)") from exc
     except ValidationError as exc:
-        from certprep.bank.loader import locate
+        from certprep.bank.lines import locate
 
         first = exc.errors()[0]
         raise BankError(f"{path}:{locate(text, first['loc'])}: {'.'.join(map(str, first['loc']))}: "

@@ -79,7 +79,7 @@ def diagnostic(c: Context, exam_code: str, answers: Path | None, print_form: boo
 def check(c: Context, exam_code: str, seed: int | None, answers: Path | None, fmt: str) -> None:
     """A quick adaptive readiness check: 10 to 25 questions, each chosen from your answers so far,
     ending in a pass/fail call with its probability (docs/learning.md)."""
-    from certprep.engine.checks import Checks
+    from certprep.learn.checks import Checks
 
     bp, attempts = c.exam(exam_code), c.attempts()
     checks = Checks(attempts, c.bank())
@@ -183,7 +183,7 @@ def resume(c: Context, attempt_id: int | None, fmt: str) -> None:
     console = _console()
     console.print(f"Resuming attempt {attempt_id} ({view.exam}, {view.mode}).")
     if view.mode == "check":
-        from certprep.engine.checks import Checks
+        from certprep.learn.checks import Checks
         from certprep.terminal import run_check
 
         view = run_check(Checks(attempts, c.bank()), attempt_id, console, lambda: sys.stdin.readline() or None)

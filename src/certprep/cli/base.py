@@ -52,6 +52,7 @@ class Context:
 
     def attempts(self):
         from certprep.engine.attempts import Attempts
+        from certprep.learn import review
         from certprep.store.db import Store, sqlite_url
 
         if self._store is None:
@@ -59,7 +60,7 @@ class Context:
             if self.db:
                 url = self.db if "://" in self.db else sqlite_url(Path(self.db).expanduser().resolve())
             self._store = Store(url)
-        return Attempts(self._store, self.exams())
+        return Attempts(self._store, self.exams(), on_finish=review.queue_mistakes)
 
 
 def _console():

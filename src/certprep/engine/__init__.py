@@ -1,1 +1,2 @@
-"""The exam engine: forms, attempts (sections, flags, timer) and scoring."""
+"""The exam engine: forms, attempts (sections, flags, timer), the order choices are shown in, and
+scoring."""

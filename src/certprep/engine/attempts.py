@@ -33,11 +33,24 @@ from certprep.engine.forms import Form, Section
 from certprep.engine.order import shuffled
 from certprep.engine.scoring import body_of, normalize, points, score
 from certprep.errors import AttemptClosed, AttemptError, InvalidResponse, SectionLocked, UnknownChoice
-from certprep.learn import review
 from certprep.store.db import Store
 from certprep.store.models import Attempt, AttemptQuestion, ItemVersion
 
 Clock = Callable[[], dt.datetime]
+
+
+@dataclass(frozen=True)
+class Finished:
+    """What a finishing attempt reports to the layer above it (the review queue listens): the
+    answered questions as (key, share of points, confidence)."""
+
+    user: str
+    at: dt.datetime
+    answers: list[tuple[str, float, str | None]]
+
+
+# Called inside the transaction that finishes the attempt, so what it writes lands with the score.
+OnFinish = Callable[[Session, Finished], None]
 QuestionRef = str | int  # a question key, or its 0-based position in the attempt (what the web sends)
 
 
@@ -165,8 +178,9 @@ class Attempts:
     """The attempt service for one user over one store."""
 
     def __init__(self, store: Store, blueprints: dict[str, Blueprint], *, user: str = "local",
-                 clock: Clock = utcnow) -> None:
+                 clock: Clock = utcnow, on_finish: OnFinish | None = None) -> None:
         self.store, self.blueprints, self.user, self.clock = store, blueprints, user, clock
+        self.on_finish = on_finish
 
     # ---- starting
 
@@ -460,9 +474,10 @@ class Attempts:
         now = self.clock()
         for row, result in zip(attempt.questions, report.questions):
             row.points = result.points
-            if row.response is not None:  # mistakes join the learner's review queue
-                review.record(s, attempt.user_id, row.key, review.rating_for(row.points / row.max_points, row.confidence), now)
         attempt.status, attempt.finished_at = status, now
+        if self.on_finish is not None:
+            self.on_finish(s, Finished(attempt.user_id, now, [(r.key, r.points / r.max_points, r.confidence)
+                                                              for r in attempt.questions if r.response is not None]))
         attempt.result = report.to_dict()
         attempt.result["confident_and_wrong"] = [r.key for r in attempt.questions
                                                  if r.confidence == "high" and r.response is not None

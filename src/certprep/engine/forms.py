@@ -25,7 +25,7 @@ from certprep.errors import FormError, UnknownChoice
 MAX_PRACTICE = 1000  # items in one practice: more than a whole bank today, and a bound on the work
 MAX_MINUTES = 600
 SectionKind = Literal["questions", "problem_solution", "case_study"]
-Mode = Literal["exam", "diagnostic", "practice", "check"]  # check: grows one question at a time (engine/checks.py)
+Mode = Literal["exam", "diagnostic", "practice", "check"]  # check: grows one question at a time (learn/checks.py)
 
 
 @dataclass

@@ -1,1 +1,2 @@
-"""Open formats in and out: Anki decks, JSON and CSV, learner backups (QTI and Moodle next)."""
+"""Open formats in and out: QTI 2.1 packages, Moodle XML and GIFT (export and import), Anki decks,
+JSON and CSV, and a learner's backup."""

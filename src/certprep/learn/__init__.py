@@ -1,1 +1,2 @@
-"""Learning science: item statistics, IRT calibration and readiness (spaced repetition next)."""
+"""Learning science over the engine: item statistics, IRT calibration, readiness, the adaptive
+check, spaced repetition of mistakes (FSRS) and the study plan."""

@@ -1,5 +1,5 @@
 """The adaptive readiness check (computerized adaptive testing): which question to ask next, and
-when the pass/fail call is sure enough to stop. Pure logic; engine/checks.py stores it.
+when the pass/fail call is sure enough to stop. Pure logic; learn/checks.py stores it.
 
 - Pool: every live standalone question of the exam (case studies and problem–solution sets are
   left out: their questions share one scenario, so they are not independent answers, and a set

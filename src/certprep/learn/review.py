@@ -19,6 +19,7 @@ import datetime as dt
 import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from fsrs import Card, Rating, ReviewLog, Scheduler
 from sqlalchemy import select
@@ -28,6 +29,9 @@ from certprep.engine.order import shuffled
 from certprep.engine.scoring import body_of
 from certprep.errors import MissingExtra
 from certprep.store.models import ReviewCard, ReviewEvent
+
+if TYPE_CHECKING:
+    from certprep.engine.attempts import Finished
 
 
 def rating_for(share: float, confidence: str | None = None) -> Rating:
@@ -41,6 +45,13 @@ def rating_for(share: float, confidence: str | None = None) -> Rating:
 def scheduler(parameters: Iterable[float] | None = None) -> Scheduler:
     kw = {"parameters": tuple(parameters)} if parameters is not None else {}
     return Scheduler(enable_fuzzing=False, **kw)
+
+
+def queue_mistakes(s: Session, finished: Finished) -> None:
+    """A finished attempt's answers rate their questions' cards, and its mistakes open new ones:
+    pass it as `Attempts(..., on_finish=queue_mistakes)`."""
+    for key, share, confidence in finished.answers:
+        record(s, finished.user, key, rating_for(share, confidence), finished.at)
 
 
 def record(s: Session, user: str, key: str, rating: Rating, at: dt.datetime) -> None:

@@ -14,7 +14,6 @@ Security rules kept here:
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,19 +22,19 @@ from urllib.parse import urlsplit
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from certprep.accounts import Accounts
 from certprep.bank.loader import content_root, load_bank, load_exams
-from certprep.engine.attempts import Attempts, Clock, utcnow
+from certprep.engine.attempts import Clock, utcnow
 from certprep.errors import AttemptError, BankError, CertprepError, FormError, UnknownChoice
 from certprep.store.db import Store
 from certprep import markup
+from certprep.web.http import SESSION_COOKIE, HttpError, error_response
 
 HERE = Path(__file__).parent
-SESSION_COOKIE = "certprep_session"
 LOCAL_USER = "local"
 
 
@@ -49,12 +48,6 @@ class Settings:
     accounts: bool = False  # False: one person on their own machine, no sign-in
     secure_cookies: bool | None = None  # None: Secure when the request came over HTTPS (see `serve`)
     clock: Clock = utcnow
-
-
-class HttpError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        self.status, self.message = status, message
-        super().__init__(message)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -153,18 +146,6 @@ def app_from_env() -> FastAPI:
         secure_cookies={"1": True, "0": False}.get(os.environ.get("CERTPREP_SECURE_COOKIES", ""))))
 
 
-def error_response(request: Request, status: int, message: str, headers: dict | None = None):
-    """One error shape: JSON `{"error": {"status", "message"}}` for clients that ask for JSON,
-    otherwise the error page."""
-    if "application/json" in request.headers.get("accept", ""):
-        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status, headers=headers)
-    templates = request.app.state.templates
-    return templates.TemplateResponse(request, "error.html", {"status": status, "message": message,
-                                                              "user": getattr(request.state, "user", None),
-                                                              "accounts": request.app.state.settings.accounts},
-                                      status_code=status, headers=headers)
-
-
 class SecurityMiddleware:
     """CSRF check, the signed-in user, and security headers, as plain ASGI (Starlette's
     BaseHTTPMiddleware costs a task and a stream copy per request)."""
@@ -245,27 +226,4 @@ def same_origin(request: Request) -> bool:
     return True  # no browser sent this (curl, scripts): no ambient cookies to abuse
 
 
-def attempts_for(request: Request) -> Attempts:
-    user = request.state.user
-    if user is None:
-        raise HttpError(401, "sign in first")
-    return Attempts(request.app.state.store, request.app.state.exams, user=user, clock=request.app.state.settings.clock)
-
-
-def require_author(request: Request) -> None:
-    """Author pages show every learner's answers: 401 signed out, 403 for learners."""
-    attempts_for(request)
-    if request.state.role != "author":
-        raise HttpError(403, "only authors can open this page; an author can grant the role with "
-                             "`certprep users grant-author EMAIL`")
-
-
-def redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
-def now(request: Request) -> dt.datetime:
-    return request.app.state.settings.clock()
-
-
-__all__ = ["create_app", "Settings", "HttpError", "HTMLResponse"]
+__all__ = ["create_app", "Settings", "HTMLResponse"]

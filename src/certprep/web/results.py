@@ -15,7 +15,7 @@ from certprep.bank.items import Ref
 from certprep.bank.loader import question_domain
 from certprep.engine.attempts import AttemptView, QuestionState
 from certprep.errors import UnknownChoice
-from certprep.web.app import HttpError, attempts_for
+from certprep.web.http import HttpError, attempts_for, page, redirect
 
 router = APIRouter()
 
@@ -30,12 +30,6 @@ class WeakDomain:
     name: str
     percent: float
     learn: list[tuple[Ref, int]]  # pages cited by this attempt's questions of the domain, most cited first
-
-
-def _page(request: Request, name: str, **context):
-    from certprep.web.routes import page
-
-    return page(request, name, **context)
 
 
 def _finished(request: Request, attempt_id: int, what: str) -> AttemptView:
@@ -95,12 +89,12 @@ def minutes(view: AttemptView) -> int | None:
 def results(request: Request, attempt_id: int):
     view = _finished(request, attempt_id, "finish it to see results")
     if view.mode == "check":
-        return _page(request, "check_results.html", view=view, result=view.result)
+        return page(request, "check_results.html", view=view, result=view.result)
     bp = request.app.state.exams[view.exam]
     numbers = {q.key: n for n, q in enumerate(view.questions, 1)}
     confident_wrong = [(numbers[k], view.question(k)) for k in view.result.get("confident_and_wrong", [])
                        if k in numbers]
-    return _page(request, "results.html", view=view, result=view.result, bp=bp, weak=weak_domains(view, bp),
+    return page(request, "results.html", view=view, result=view.result, bp=bp, weak=weak_domains(view, bp),
                  sections=section_scores(view), skills=skill_rows(view, bp), minutes_used=minutes(view),
                  confident_wrong=confident_wrong, missed=[q.item.id for q in view.questions if wrong(q)])
 
@@ -113,7 +107,7 @@ def review(request: Request, attempt_id: int, show: str = "all"):
     shown = [(n, q) for n, q in enumerate(view.questions, 1) if matches(q, show)]
     counts = {f: sum(matches(q, f) for q in view.questions) for f in REVIEW_FILTERS}
     again = sorted({q.item.id for _, q in shown if show != "all" or wrong(q)})
-    return _page(request, "review.html", view=view, result=view.result, shown=shown, show=show,
+    return page(request, "review.html", view=view, result=view.result, shown=shown, show=show,
                  filters=REVIEW_FILTERS, counts=counts, again=again,
                  withheld=attempts_for(request).withheld_items(exclude=attempt_id))
 
@@ -122,7 +116,6 @@ def review(request: Request, attempt_id: int, show: str = "all"):
 def practice_again(request: Request, attempt_id: int, show: str = "wrong"):
     """A practice set of this attempt's questions that match a review filter (wrong by default)."""
     from certprep.engine.forms import practice_form
-    from certprep.web.app import redirect
 
     view = _finished(request, attempt_id, "finish it first")
     if show not in REVIEW_FILTERS:
@@ -140,4 +133,4 @@ def practice_again(request: Request, attempt_id: int, show: str = "wrong"):
 
 @router.get("/scoring")
 def scoring(request: Request):
-    return _page(request, "scoring.html")
+    return page(request, "scoring.html")

@@ -13,7 +13,7 @@ from certprep.engine.forms import MAX_PRACTICE, diagnostic_form, exam_form, prac
 from certprep.engine.scoring import InvalidResponse
 from certprep.errors import AttemptClosed, UnknownChoice
 from certprep.web.answer_form import response_from_form
-from certprep.web.app import SESSION_COOKIE, HttpError, attempts_for, error_response, now, redirect, require_author
+from certprep.web.http import SESSION_COOKIE, HttpError, attempts_for, exam_of, now, page, redirect, require_author
 from certprep.bank.career import load_career
 
 router = APIRouter()
@@ -25,26 +25,6 @@ async def posted(request: Request) -> FormData:
     which FastAPI runs in its thread pool, so database waits and password hashing never stall
     the other requests of a worker."""
     return await request.form()
-
-
-def page(request: Request, name: str, status: int = 200, **context):
-    """A page; an error re-renders its form (nothing typed is lost) with the error page's alert,
-    or, for a client that asks for JSON, answers the one JSON error shape."""
-    if status >= 400 and "application/json" in request.headers.get("accept", ""):
-        return error_response(request, status, str(context.get("error", "the request was refused")))
-    state = request.app.state
-    user = request.state.user
-    context.setdefault("email", request.state.email)
-    return state.templates.TemplateResponse(
-        request, name, {"user": user, "accounts": state.settings.accounts, "exams": state.exams, **context},
-        status_code=status)
-
-
-def exam_of(request: Request, code: str):
-    exams = request.app.state.exams
-    if code.lower() not in exams:
-        raise UnknownChoice("exam", code, sorted(exams))
-    return exams[code.lower()]
 
 
 # ---- public pages
@@ -217,7 +197,7 @@ async def start(request: Request):
     bank = request.app.state.bank
     mode = form.get("mode")
     if mode == "check":
-        from certprep.engine.checks import Checks
+        from certprep.learn.checks import Checks
 
         return redirect(f"/attempts/{Checks(attempts, bank).start(bp)}")
     if mode == "diagnostic":
@@ -260,7 +240,7 @@ def _check_goes_on(request: Request, view: AttemptView) -> AttemptView:
     current = view.current()
     if view.mode != "check" or not view.open or current is None or not current.answered:
         return view
-    from certprep.engine.checks import Checks
+    from certprep.learn.checks import Checks
 
     return Checks(attempts_for(request), request.app.state.bank).advance(view.id)
 

@@ -1,0 +1,78 @@
+"""What the app and its routers share (kept apart from app.py, which includes the routers, so
+the imports run one way): the error type and the one error shape, the session cookie, the
+signed-in learner's attempts, pages, redirects and the app's clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, RedirectResponse
+
+from certprep.engine.attempts import Attempts
+from certprep.errors import UnknownChoice
+from certprep.learn import review
+
+SESSION_COOKIE = "certprep_session"
+
+
+class HttpError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        self.status, self.message = status, message
+        super().__init__(message)
+
+
+def error_response(request: Request, status: int, message: str, headers: dict | None = None):
+    """One error shape: JSON `{"error": {"status", "message"}}` for clients that ask for JSON,
+    otherwise the error page."""
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status, headers=headers)
+    templates = request.app.state.templates
+    return templates.TemplateResponse(request, "error.html", {"status": status, "message": message,
+                                                              "user": getattr(request.state, "user", None),
+                                                              "accounts": request.app.state.settings.accounts},
+                                      status_code=status, headers=headers)
+
+
+def page(request: Request, name: str, status: int = 200, **context):
+    """A page; an error re-renders its form (nothing typed is lost) with the error page's alert,
+    or, for a client that asks for JSON, answers the one JSON error shape."""
+    if status >= 400 and "application/json" in request.headers.get("accept", ""):
+        return error_response(request, status, str(context.get("error", "the request was refused")))
+    state = request.app.state
+    user = request.state.user
+    context.setdefault("email", request.state.email)
+    return state.templates.TemplateResponse(
+        request, name, {"user": user, "accounts": state.settings.accounts, "exams": state.exams, **context},
+        status_code=status)
+
+
+def exam_of(request: Request, code: str):
+    exams = request.app.state.exams
+    if code.lower() not in exams:
+        raise UnknownChoice("exam", code, sorted(exams))
+    return exams[code.lower()]
+
+
+def attempts_for(request: Request) -> Attempts:
+    user = request.state.user
+    if user is None:
+        raise HttpError(401, "sign in first")
+    return Attempts(request.app.state.store, request.app.state.exams, user=user, clock=request.app.state.settings.clock,
+                    on_finish=review.queue_mistakes)
+
+
+def require_author(request: Request) -> None:
+    """Author pages show every learner's answers: 401 signed out, 403 for learners."""
+    attempts_for(request)
+    if request.state.role != "author":
+        raise HttpError(403, "only authors can open this page; an author can grant the role with "
+                             "`certprep users grant-author EMAIL`")
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def now(request: Request) -> dt.datetime:
+    return request.app.state.settings.clock()
