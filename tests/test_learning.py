@@ -145,3 +145,29 @@ def test_readiness_reflects_the_answers(doc_bank, exams):
     assert good.low <= good.expected_scaled <= good.high and (good.high - good.low) < (none.high - none.low)
     assert good.answered == 4 * len(items)
     assert {d["id"] for d in good.domains} == {d.id for d in bp.domains}
+
+
+def test_item_statistics_read_old_answers_against_the_version_shown(attempts, synthetic_bank, exams):
+    """After the bank is re-lettered (scripts/reletter_bank.py), an answer stored as `A` means the
+    option that was `A` then: option use follows its text, not today's id."""
+    from certprep.bank.items import SingleBody
+    from certprep.engine.forms import Form, Section
+    from certprep.learn.data import store_item_statistics
+
+    from .conftest import bank_of
+
+    item = next(i for i in synthetic_bank.items.values() if isinstance(i, SingleBody) and i.status == "live")
+    first, second = item.options[0], item.options[1]
+    form = Form("ai-102", "practice", [Section("questions", "Practice", [item.id])], seed=1, bank_version="t")
+    aid = attempts.start(form, synthetic_bank)
+    attempts.answer_and_advance(aid, item.id, first.id)
+    attempts.submit(aid)
+    # Re-lettered: the first two options swap ids (and places), the key follows its text.
+    data = item.model_dump(mode="json")
+    data["options"][0]["id"], data["options"][1]["id"] = second.id, first.id
+    data["options"][0], data["options"][1] = data["options"][1], data["options"][0]
+    data["key"] = {first.id: second.id, second.id: first.id}.get(item.key, item.key)
+    relettered = bank_of([data])
+    stats = {s.item_id: s for s in store_item_statistics(attempts.store, relettered)}[item.id]
+    chosen = next(o.id for o in relettered.items[item.id].options if o.text == first.text)
+    assert chosen == second.id and stats.options[chosen] == 1 and stats.options[first.id] == 0
