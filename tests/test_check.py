@@ -148,7 +148,10 @@ def test_a_check_stores_every_answer_and_ends_in_a_call(attempts, bank, exams):
     checks = Checks(attempts, bank)
     strong = take(checks, checks.start(exams["ai-103"], seed=5), lambda n: True)
     check = strong.result["check"]
-    assert strong.status == "finished" and check["asked"] == MIN_QUESTIONS == len(strong.questions)
+    # All right: the call is sure at or just after the minimum (how soon depends on which questions
+    # the bank offers: ten right answers put P(pass) near the 0.95 bar).
+    assert strong.status == "finished" and MIN_QUESTIONS <= check["asked"] <= MIN_QUESTIONS + 2
+    assert check["asked"] == len(strong.questions)
     assert check["call"] == "pass" and check["probability_of_passing"] > 0.95 and check["sure"]
     low, high = check["interval_90"]
     assert 700 < low <= check["expected_scaled_score"] <= high
