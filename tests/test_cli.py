@@ -249,3 +249,31 @@ def test_readiness_calibrate_and_item_stats(cli, tmp_path):
     stats = json.loads(cli("item-stats", "--format", "json").output)
     assert {s["item"] for s in stats} == set(keys) and all(s["responses"] == 1 for s in stats)
     assert sum(s["options"]["A"] for s in stats) == 30
+
+
+def test_practice_reports_points_per_domain_and_no_verdict(cli, tmp_path, exams):
+    args = ("practice", "--exam", "ai-102", "--type", "single", "--count", "3", "--seed", "1")
+    form = json.loads(cli(*args, "--print-form").output)
+    keys = [q["key"] for s in form["sections"] for q in s["questions"]]
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"answers": {k: "A" for k in keys}}))
+    out = cli(*args, "--answers", path).output
+    attempt = json.loads(cli("history", "--format", "json").output)[0]
+    report = json.loads(cli("review", str(attempt["attempt"]), "--format", "json").output)["result"]
+    assert f"{report['points']}/3 points" in out
+    for d in report["domains"]:  # the domains the set touched, with their points
+        if d["max_points"]:
+            assert d["name"] in out and f"{d['points']}/{d['max_points']}" in out
+    assert "PASS" not in out and "FAIL" not in out and "/ 1000" not in out
+    assert "no pass/fail verdict" in out
+    assert "docs/scoring.md" not in out  # a repository path means nothing to someone with the app
+
+
+def test_an_exam_report_explains_the_scaled_score_without_a_repository_path(cli, tmp_path):
+    form = json.loads(cli("diagnostic", "--exam", "ai-102", "--print-form").output)
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"answers": {}}))
+    out = cli("diagnostic", "--exam", "ai-102", "--answers", path).output
+    assert "FAIL" in out and "/ 1000 (pass at 700)" in out
+    assert "docs/scoring.md" not in out and "/scoring" in out
+    assert form["sections"]

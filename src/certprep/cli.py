@@ -641,8 +641,9 @@ def _print_result(c: Context, attempt_id: int, result: dict, fmt: str) -> None:
     from certprep.terminal import render_check, render_report
 
     console = _console()
+    mode = c.attempts().get(attempt_id).mode  # practice gets points, not a verdict
     console.print(render_check(result, f"Attempt {attempt_id}") if "check" in result
-                  else render_report(result, f"Attempt {attempt_id}"))
+                  else render_report(result, f"Attempt {attempt_id}", mode))
     console.print(f"Review it with: certprep review {attempt_id}")
 
 
@@ -840,7 +841,7 @@ def review(c: Context, attempt_id: int | None, fmt: str) -> None:
              "flagged": q.flagged, "refs": q.item.model_dump(mode="json")["refs"]} for q in view.questions]}, indent=2))
         return
     console = _console()
-    console.print(render_report(view.result, f"Attempt {attempt_id}"))
+    console.print(render_report(view.result, f"Attempt {attempt_id}", view.mode))
     withheld = c.attempts().withheld_items(exclude=attempt_id)
     for i, q in enumerate(view.questions, 1):
         console.rule(f"{i}. {q.key} · {q.points}/{q.max_points} points" + (" · ⚑" if q.flagged else ""))

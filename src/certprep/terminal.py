@@ -349,18 +349,34 @@ def _clock(left: dt.timedelta) -> str:
 # ---- reports
 
 
-def render_report(result: dict, title: str = "Result") -> Group:
-    verdict = Text("PASS" if result["passed"] else "FAIL", style="bold green" if result["passed"] else "bold red")
-    head = Text.assemble((f"{title}: ", "bold"), (f"{result['scaled_score']}", "bold"),
-                         f" / 1000 (pass at {result['passing_score']})  ", verdict,
-                         f"   raw {result['points']}/{result['max_points']} points ({result['percent']}%)")
+SCALED_NOTE = ("The scaled score is certprep's estimate: your share of the points mapped onto 1–1000 with our "
+               "estimate of the cut (70 % of the points) at 700, so 700 is not 70 % of the questions and not a "
+               "promise about the real exam. `certprep serve` explains it in full on its Scoring page (/scoring).")
+PRACTICE_NOTE = ("Practice gets points per domain and no pass/fail verdict: a practice set is too small and "
+                 "too focused to predict an exam. Take a diagnostic or an exam for a scaled score.")
+
+
+def render_report(result: dict, title: str = "Result", mode: str = "exam") -> Group:
+    """The score report. A practice set shows its points per domain; only exams and diagnostics
+    get a scaled score and a verdict (a few focused questions predict nothing about an exam)."""
+    practice = mode == "practice"
+    raw = f"{result['points']}/{result['max_points']} points ({result['percent']}%)"
+    if practice:
+        head = Text.assemble((f"{title}: ", "bold"), (raw, "bold"))
+    else:
+        verdict = Text("PASS" if result["passed"] else "FAIL", style="bold green" if result["passed"] else "bold red")
+        head = Text.assemble((f"{title}: ", "bold"), (f"{result['scaled_score']}", "bold"),
+                             f" / 1000 (pass at {result['passing_score']})  ", verdict, f"   raw {raw}")
     table = Table(show_header=True, box=None)
     table.add_column("Domain")
+    table.add_column("Points", justify="right")
     table.add_column("Score", justify="right")
     table.add_column("")
     for d in result["domains"]:
+        if practice and not d["max_points"]:
+            continue  # a domain the practice set did not touch
         bar = "█" * round(d["percent"] / 5) + "·" * (20 - round(d["percent"] / 5))
-        table.add_row(d["name"], f"{d['percent']:.0f}%", bar)
+        table.add_row(d["name"], f"{d['points']}/{d['max_points']}", f"{d['percent']:.0f}%", bar)
     parts: list = [head, table]
     if result.get("confident_and_wrong"):
         parts.append(Text("Confident and wrong (fix these misconceptions first): "
@@ -368,7 +384,7 @@ def render_report(result: dict, title: str = "Result") -> Group:
     if result["weakest_domains"]:
         names = {d["id"]: d["name"] for d in result["domains"]}
         parts.append(Text("Study first: " + "; ".join(names[d] for d in result["weakest_domains"]), style="yellow"))
-    parts.append(Text("The scaled score is an estimate: see docs/scoring.md.", style="dim"))
+    parts.append(Text(PRACTICE_NOTE if practice else SCALED_NOTE, style="dim"))
     return Group(*parts)
 
 
