@@ -168,7 +168,7 @@ def test_interactive_practice_with_feedback_flag_quit_resume_and_review(cli, tmp
     refused = cli("review", "1")
     assert refused.exit_code == 1 and "still open" in refused.output
     done = cli("resume", "1", input="A\nA\ne\ny\n").output
-    assert "Attempt 1:" in done and "/ 1000" in done
+    assert "Attempt 1:" in done and "/3 points" in done and "/ 1000" not in done  # practice: points, no verdict
     review = cli("review", "1")
     assert review.exit_code == 0
     assert "Why option A is right or wrong." in review.output and "learn.microsoft.com" in review.output
