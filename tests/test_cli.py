@@ -41,6 +41,7 @@ def cli(synthetic_content, tmp_path):
 
     def invoke(*args, input=None):
         return run("--content", synthetic_content, "--db", db, *args, input=input)
+    invoke.content = synthetic_content
     return invoke
 
 
@@ -123,9 +124,12 @@ def test_diagnostic_from_an_answers_file_prints_a_scored_report(cli, tmp_path):
     assert report["passed"] == (report["scaled_score"] >= 700)
     history = json.loads(cli("history", "--format", "json").output)
     assert [(h["mode"], h["status"], h["answered"]) for h in history] == [("diagnostic", "finished", 35)]
-    # The same diagnostic again: the same questions.
+    # A second diagnostic asks questions this learner has not seen (400 items: room for them all);
+    # a new learner still gets the first form.
     again = json.loads(cli("diagnostic", "--exam", "ai-102", "--print-form").output)
-    assert [q["key"] for s in again["sections"] for q in s["questions"]] == [q["key"] for q in questions]
+    assert not {q["key"] for s in again["sections"] for q in s["questions"]} & {q["key"] for q in questions}
+    fresh = run("--content", cli.content, "--db", tmp_path / "other.db", "diagnostic", "--exam", "ai-102", "--print-form")
+    assert [q["key"] for s in json.loads(fresh.output)["sections"] for q in s["questions"]] == [q["key"] for q in questions]
 
 
 @pytest.mark.parametrize("content, message", [

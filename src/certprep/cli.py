@@ -658,7 +658,8 @@ def diagnostic(c: Context, exam_code: str, answers: Path | None, print_form: boo
     """The free 35-question diagnostic: the same form for everyone on a bank version."""
     from certprep.engine.forms import diagnostic_form
 
-    _take(c, diagnostic_form(c.bank(), c.exam(exam_code)), fmt, answers, print_form, confidence=confidence)
+    seen = c.attempts().seen_items()  # questions the learner has not seen come first
+    _take(c, diagnostic_form(c.bank(), c.exam(exam_code), seen=seen), fmt, answers, print_form, confidence=confidence)
 
 
 @main.command()
@@ -716,7 +717,8 @@ def exam(c: Context, exam_code: str, questions: int | None, seed: int | None, an
     """A timed exam simulation: sections that lock, flags, a review screen, scaled score."""
     from certprep.engine.forms import exam_form
 
-    _take(c, exam_form(c.bank(), c.exam(exam_code), questions, seed), fmt, answers, print_form, confidence=confidence)
+    form = exam_form(c.bank(), c.exam(exam_code), questions, seed, seen=c.attempts().seen_items())
+    _take(c, form, fmt, answers, print_form, confidence=confidence)
 
 
 @main.command()

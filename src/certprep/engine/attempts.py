@@ -371,7 +371,9 @@ class Attempts:
             pool &= self.flagged_items(exam)
         return pool
 
-    def seen_items(self, exam: str) -> set[str]:
+    def seen_items(self, exam: str | None = None) -> set[str]:
+        """Item ids of the learner's finished attempts (of `exam`, or of any exam: one item bank
+        serves both, so an AI-102 question can come back in AI-103)."""
         return {split_question_key(r.key)[0] for a in self._finished(exam) for r in a.questions}
 
     def missed_items(self, exam: str, last: int) -> set[str]:
@@ -387,10 +389,11 @@ class Attempts:
 
     # ---- internals
 
-    def _finished(self, exam: str) -> list[Attempt]:
+    def _finished(self, exam: str | None) -> list[Attempt]:
         with self.store.read.begin() as s:
-            q = (select(Attempt).where(Attempt.user_id == self.user, Attempt.exam == exam,
-                                       Attempt.status != "open").order_by(Attempt.id))
+            q = (select(Attempt).where(Attempt.user_id == self.user, Attempt.status != "open").order_by(Attempt.id))
+            if exam is not None:
+                q = q.where(Attempt.exam == exam)
             attempts = list(s.scalars(q).all())
             for a in attempts:
                 _ = a.questions  # load before the session closes

@@ -220,11 +220,11 @@ async def start(request: Request):
         from certprep.engine.checks import Checks
 
         return redirect(f"/attempts/{Checks(attempts, bank).start(bp)}")
-    if mode == "diagnostic":
-        built, feedback = diagnostic_form(bank, bp), "end"
+    if mode == "diagnostic":  # questions the learner has not seen come first
+        built, feedback = diagnostic_form(bank, bp, seen=attempts.seen_items()), "end"
     elif mode == "exam":
         built, feedback = exam_form(bank, bp, _int(form.get("questions"), "questions", None, 1, 1000),
-                                    _int(form.get("seed"), "seed", None, 0, SEED_MAX)), "end"
+                                    _int(form.get("seed"), "seed", None, 0, SEED_MAX), seen=attempts.seen_items()), "end"
     elif mode == "practice":
         history = form.get("history") or "all"
         if history not in ("all", "unseen", "missed", "flagged"):
