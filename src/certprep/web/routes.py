@@ -290,6 +290,8 @@ def question_page(request: Request, attempt_id: int):
     view = _check_goes_on(request, _view(request, attempt_id))
     if not view.open:
         return redirect(f"/attempts/{attempt_id}/results")
+    if view.intro_due:  # a problem–solution set or a case study starts with its intro (web/attempt_extras.py)
+        return redirect(f"/attempts/{attempt_id}/intro")
     q = view.current()
     # Nothing an open exam holds gets feedback here (it would give that exam's keys away).
     withheld = attempts_for(request).withheld_items(exclude=attempt_id) if view.feedback_now else {}

@@ -102,6 +102,34 @@ function initFlag() {
   });
 }
 
+// Strike options through without leaving the page (the choice on screen stays as it is): the
+// S̶ button (touch), a right-click on the option, or X on its focused box. The server keeps it.
+function initStrike() {
+  document.querySelectorAll(".choice-row").forEach((row) => {
+    const button = row.querySelector("button.strike");
+    const label = row.querySelector(".choice");
+    let busy = false;  // one request at a time, so quick double taps cannot cross
+    const toggle = async () => {
+      if (busy) return;
+      busy = true;
+      const body = new URLSearchParams();
+      button.form.querySelectorAll("input[type=hidden]").forEach((i) => body.append(i.name, i.value));
+      body.append(button.name, button.value);
+      const r = await fetch(button.formAction, { method: "POST", body, credentials: "same-origin" }).finally(() => { busy = false; });
+      if (!r.ok) { button.form.requestSubmit(button); return; }  // let the server explain
+      const struck = button.name === "strike";
+      button.name = struck ? "restore" : "strike";
+      button.setAttribute("aria-pressed", String(struck));
+      label.classList.toggle("struck", struck);
+    };
+    button.addEventListener("click", (e) => { e.preventDefault(); toggle(); });
+    label.addEventListener("contextmenu", (e) => { e.preventDefault(); toggle(); });
+    label.querySelector("input").addEventListener("keydown", (e) => {
+      if ((e.key === "x" || e.key === "X") && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); toggle(); }
+    });
+  });
+}
+
 function initCharts() {
   const data = document.getElementById("chart-data");
   if (!data || !window.Chart) return;
@@ -121,4 +149,4 @@ function initCharts() {
   });
 }
 
-document.addEventListener("DOMContentLoaded", () => { initTimer(); initTabs(); initDnd(); initFlag(); initCharts(); });
+document.addEventListener("DOMContentLoaded", () => { initTimer(); initTabs(); initDnd(); initFlag(); initStrike(); initCharts(); });
