@@ -1,17 +1,16 @@
 """Exam-UI extras of a question page: the intro screen before a problem–solution set or a case
 study, striking options through, and "Show answer" in practice.
 
-Like the flag, strike and "Show answer" are buttons of the answer form (`formaction`), so they
-work without JavaScript; app.js sends them without leaving the page. Every question is named by
-its number in the attempt and every option by its shown position, never by a bank id.
+"Show answer" is a button of the answer form (`formaction`), so it works without JavaScript;
+striking is done by app.js (a right-click, a key, a small button), which posts here without
+leaving the page. Every question is named by its number in the attempt and every option by its
+shown position, never by a bank id.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from certprep.engine.scoring import InvalidResponse
-from certprep.web.answer_form import response_from_form
 from certprep.web.app import HttpError, attempts_for, now, redirect
 
 router = APIRouter()
@@ -58,22 +57,11 @@ def _option(form) -> tuple[int, bool]:
 
 @router.post("/attempts/{attempt_id}/strike")
 async def strike(request: Request, attempt_id: int):
-    """Strike an option through or restore it. Without JavaScript the whole answer form comes
-    along: a choice made but not yet saved is saved first, as the flag does (not where saving
-    shows the key or ends the question: practice with feedback now, a quick check)."""
-    attempts = attempts_for(request)
+    """Strike an option through or restore it (app.js posts it; the page stays as it is)."""
     form = await request.form()
     position = _question(form)
     choice, struck = _option(form)
-    view = attempts.get(attempt_id)
-    if view.open and not view.feedback_now and view.mode != "check":
-        try:
-            attempts.answer_and_advance(attempt_id, position, None, advance=False,
-                                        confidence=form.get("confidence") or None,
-                                        read=lambda body: response_from_form(body, form))
-        except InvalidResponse as exc:
-            raise HttpError(400, f"that answer does not fit the question: {exc}") from exc
-    attempts.strike(attempt_id, position, choice, struck)
+    attempts_for(request).strike(attempt_id, position, choice, struck)
     return redirect(f"/attempts/{attempt_id}")
 
 

@@ -104,10 +104,13 @@ function initFlag() {
 
 // Strike options through without leaving the page (the choice on screen stays as it is): the
 // S̶ button (touch), a right-click on the option, or X on its focused box. The server keeps it.
+// Only with JavaScript: the buttons stay hidden without it.
 function initStrike() {
+  document.querySelectorAll(".strike-hint").forEach((hint) => { hint.hidden = false; });
   document.querySelectorAll(".choice-row").forEach((row) => {
     const button = row.querySelector("button.strike");
     const label = row.querySelector(".choice");
+    button.hidden = false;
     let busy = false;  // one request at a time, so quick double taps cannot cross
     const toggle = async () => {
       if (busy) return;
@@ -115,8 +118,8 @@ function initStrike() {
       const body = new URLSearchParams();
       button.form.querySelectorAll("input[type=hidden]").forEach((i) => body.append(i.name, i.value));
       body.append(button.name, button.value);
-      const r = await fetch(button.formAction, { method: "POST", body, credentials: "same-origin" }).finally(() => { busy = false; });
-      if (!r.ok) { button.form.requestSubmit(button); return; }  // let the server explain
+      const r = await fetch(button.dataset.action, { method: "POST", body, credentials: "same-origin" }).finally(() => { busy = false; });
+      if (!r.ok) { window.location.reload(); return; }  // the attempt moved on (finished, timed out): show where it is
       const struck = button.name === "strike";
       button.name = struck ? "restore" : "strike";
       button.setAttribute("aria-pressed", String(struck));
