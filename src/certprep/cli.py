@@ -655,7 +655,8 @@ def _print_result(c: Context, attempt_id: int, result: dict, fmt: str) -> None:
 @FORMAT
 @pass_ctx
 def diagnostic(c: Context, exam_code: str, answers: Path | None, print_form: bool, confidence: bool, fmt: str) -> None:
-    """The free 35-question diagnostic: the same form for everyone on a bank version."""
+    """The free 35-question diagnostic: the same form for everyone new to a bank version.
+    A retake asks questions you have not seen first, within the blueprint's weights."""
     from certprep.engine.forms import diagnostic_form
 
     seen = c.attempts().seen_items()  # questions the learner has not seen come first
@@ -714,7 +715,8 @@ def check(c: Context, exam_code: str, seed: int | None, answers: Path | None, fm
 @pass_ctx
 def exam(c: Context, exam_code: str, questions: int | None, seed: int | None, answers: Path | None,
          print_form: bool, confidence: bool, fmt: str) -> None:
-    """A timed exam simulation: sections that lock, flags, a review screen, scaled score."""
+    """A timed exam simulation: sections that lock, flags, a review screen, scaled score.
+    Questions you have not seen come first, within the blueprint's weights."""
     from certprep.engine.forms import exam_form
 
     form = exam_form(c.bank(), c.exam(exam_code), questions, seed, seen=c.attempts().seen_items())
