@@ -112,3 +112,23 @@ def test_show_answer_is_only_for_practice_with_feedback(client: TestClient):
     r = client.post(f"/attempts/{aid}/reveal", data={"q": "1"}, headers={"accept": "application/json"})
     assert r.status_code == 400 and "only in practice" in r.text
     assert engine_view(client.app, aid).question(0).revealed is False
+
+
+def test_a_second_diagnostic_prefers_questions_not_seen(client: TestClient):
+    from collections import Counter
+
+    from certprep.bank.loader import question_domain
+
+    start_diagnostic = lambda: attempt_id(client.post("/attempts", data={"mode": "diagnostic", "exam": "ai-103"},  # noqa: E731
+                                                      follow_redirects=False))
+    first = start_diagnostic()
+    client.post(f"/attempts/{first}/finish-section", data={"confirmed": "1"})
+    seen = set(engine_view(client.app, first).form.item_ids())
+    second = engine_view(client.app, start_diagnostic()).form
+    bank, bp = client.app.state.bank, client.app.state.exams["ai-103"]
+    unseen = Counter(question_domain(i, None, bp) for i in bank.for_exam(bp)
+                     if i.id not in seen and i.type not in ("case_study", "problem_solution"))
+    quota = second.meta["domain_counts"]
+    # Seen questions come back only where a domain has too few unseen ones for its share.
+    assert len(set(second.item_ids()) & seen) == sum(max(0, k - unseen[d]) for d, k in quota.items())
+    assert len(set(second.item_ids()) & seen) < len(seen)
