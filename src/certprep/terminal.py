@@ -29,7 +29,18 @@ from certprep.markup import literal, plain
 
 LETTERS = string.ascii_uppercase
 HELP = ("Enter/n next · p previous · g N go to · f flag · r review · s case scenario · "
-        "e end section · t timer · q save and quit")
+        "show: see the answer (practice; it then counts as not answered) · e end section · t timer · q save and quit")
+# Shown once when a problem–solution set or a case study starts, as the real exam does.
+INTROS = {
+    "problem_solution": ("Problem and solutions",
+                         "Each question states the same goal and proposes one solution: answer y if it meets the "
+                         "goal, n if not. More than one solution, or none, may meet it.\nYou cannot go back: once "
+                         "you answer a question and move on, its answer is final (no flags here)."),
+    "case_study": ("Case study",
+                   "A scenario, then several questions about it (`s` shows the scenario again). Within the case "
+                   "study you can go back, change answers and flag questions.\nOnce you finish the case study, "
+                   "you cannot return to it."),
+}
 
 
 # ---- rendering a question
@@ -240,6 +251,12 @@ class Session:
                 view = self.attempts.get(self.id)
                 if not view.open:
                     return view
+                if view.intro_due:
+                    title, text = INTROS[view.intro_due]
+                    self.console.print(Panel(text, title=f"{title}: {len(view.section_questions())} questions",
+                                             title_align="left"))
+                    self.attempts.dismiss_intro(self.id)
+                    continue
                 q = view.current()
                 assert q is not None
                 if isinstance(q.item, CaseStudyItem) and shown_case != q.item.id:
@@ -249,6 +266,8 @@ class Session:
                 self.console.print(render_body(q.body))
                 if q.answered:
                     self.console.print(f"Your answer: {show_response(q.body, q.response)}", style="green")
+                elif q.revealed:
+                    self.console.print("Answer shown: counts as not answered; `n` goes on.", style="yellow")
                 if not self.step(view, q, self.ask("answer or command (? for help)").strip()):
                     return self.attempts.get(self.id)
         except EOFError:
@@ -281,6 +300,11 @@ class Session:
                 self.show_timer = not self.show_timer
             elif line == "?":
                 self.console.print(HELP)
+            elif line == "show":  # a word, not a letter: letters are answers
+                self.attempts.reveal(self.id, q.key)
+                self.console.print(Text(f"Answer shown: counts as not answered (0 of {q.max_points} points)",
+                                        style="bold yellow"))
+                self.console.print(explanations(q.body))
             elif line == "q":
                 self.console.print(f"Saved. Resume with: certprep resume {self.id}")
                 return False
