@@ -168,6 +168,7 @@ def test_every_type_with_the_keyboard_alone(live, page: Page, item_type: str):
     # slow machine they ran against the builder page, so an empty answer was posted.
     page.wait_for_url(re.compile(r"/attempts/\d+(/intro)?$"))
     if page.url.endswith("/intro"):  # a set or a case study opens with its intro: Continue has the focus
+        expect(page.get_by_role("button", name="Continue")).to_be_focused()  # autofocus lands after load
         page.keyboard.press("Enter")
         page.wait_for_url(re.compile(r"/attempts/\d+$"))
     page.wait_for_load_state("load")
