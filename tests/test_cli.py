@@ -41,6 +41,7 @@ def cli(synthetic_content, tmp_path):
 
     def invoke(*args, input=None):
         return run("--content", synthetic_content, "--db", db, *args, input=input)
+    invoke.content = synthetic_content
     return invoke
 
 
@@ -138,9 +139,12 @@ def test_diagnostic_from_an_answers_file_prints_a_scored_report(cli, tmp_path):
     assert report["passed"] == (report["scaled_score"] >= 700)
     history = json.loads(cli("history", "--format", "json").output)
     assert [(h["mode"], h["status"], h["answered"]) for h in history] == [("diagnostic", "finished", 35)]
-    # The same diagnostic again: the same questions.
+    # A second diagnostic asks questions this learner has not seen (400 items: room for them all);
+    # a new learner still gets the first form.
     again = json.loads(cli("diagnostic", "--exam", "ai-102", "--print-form").output)
-    assert [q["key"] for s in again["sections"] for q in s["questions"]] == [q["key"] for q in questions]
+    assert not {q["key"] for s in again["sections"] for q in s["questions"]} & {q["key"] for q in questions}
+    fresh = run("--content", cli.content, "--db", tmp_path / "other.db", "diagnostic", "--exam", "ai-102", "--print-form")
+    assert [q["key"] for s in json.loads(fresh.output)["sections"] for q in s["questions"]] == [q["key"] for q in questions]
 
 
 @pytest.mark.parametrize("content, message", [
@@ -183,7 +187,7 @@ def test_interactive_practice_with_feedback_flag_quit_resume_and_review(cli, tmp
     refused = cli("review", "1")
     assert refused.exit_code == 1 and "still open" in refused.output
     done = cli("resume", "1", input="A\nA\ne\ny\n").output
-    assert "Attempt 1:" in done and "/ 1000" in done
+    assert "Attempt 1:" in done and "/3 points" in done and "/ 1000" not in done  # practice: points, no verdict
     review = cli("review", "1")
     assert review.exit_code == 0
     assert "Why option A is right or wrong." in review.output and "learn.microsoft.com" in review.output
@@ -264,3 +268,31 @@ def test_readiness_calibrate_and_item_stats(cli, tmp_path):
     stats = json.loads(cli("item-stats", "--format", "json").output)
     assert {s["item"] for s in stats} == set(keys) and all(s["responses"] == 1 for s in stats)
     assert sum(s["options"]["A"] for s in stats) == 30
+
+
+def test_practice_reports_points_per_domain_and_no_verdict(cli, tmp_path, exams):
+    args = ("practice", "--exam", "ai-102", "--type", "single", "--count", "3", "--seed", "1")
+    form = json.loads(cli(*args, "--print-form").output)
+    keys = [q["key"] for s in form["sections"] for q in s["questions"]]
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"answers": {k: "A" for k in keys}}))
+    out = cli(*args, "--answers", path).output
+    attempt = json.loads(cli("history", "--format", "json").output)[0]
+    report = json.loads(cli("review", str(attempt["attempt"]), "--format", "json").output)["result"]
+    assert f"{report['points']}/3 points" in out
+    for d in report["domains"]:  # the domains the set touched, with their points
+        if d["max_points"]:
+            assert d["name"] in out and f"{d['points']}/{d['max_points']}" in out
+    assert "PASS" not in out and "FAIL" not in out and "/ 1000" not in out
+    assert "no pass/fail verdict" in out
+    assert "docs/scoring.md" not in out  # a repository path means nothing to someone with the app
+
+
+def test_an_exam_report_explains_the_scaled_score_without_a_repository_path(cli, tmp_path):
+    form = json.loads(cli("diagnostic", "--exam", "ai-102", "--print-form").output)
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"answers": {}}))
+    out = cli("diagnostic", "--exam", "ai-102", "--answers", path).output
+    assert "FAIL" in out and "/ 1000 (pass at 700)" in out
+    assert "docs/scoring.md" not in out and "/scoring" in out
+    assert form["sections"]

@@ -85,6 +85,57 @@ def test_diagnostic_is_fixed_per_bank_version_and_weighted(synthetic_bank, exams
     assert diagnostic_form(changed, bp).bank_version != a.bank_version
 
 
+def standalone_by_domain(bank, bp) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for item in bank.for_exam(bp):
+        if item.type not in ("case_study", "problem_solution"):
+            out.setdefault(question_domain(item, None, bp), set()).add(item.id)
+    return out
+
+
+def test_exams_prefer_questions_not_seen_and_keep_the_weights(synthetic_bank, exams):
+    bp = exams["ai-102"]
+    ranges = domain_ranges(bp, 50)
+    seen: set[str] = set()
+    firsts = []
+    for seed in range(4):  # four exams in a row, each after the ones before
+        form = exam_form(synthetic_bank, bp, 50, seed=seed, seen=seen)
+        assert not set(form.item_ids()) & seen, seed  # 600 items: room for four unseen forms
+        counts = domain_counts(form, synthetic_bank, bp)
+        assert all(lo <= counts[d] <= hi for d, (lo, hi) in ranges.items()), (seed, counts)
+        seen |= set(form.item_ids())
+        firsts.append(form.sections[0].questions[0])
+    # Without a history the same seed gives the same form as before.
+    assert exam_form(synthetic_bank, bp, 50, seed=0).to_dict() == exam_form(synthetic_bank, bp, 50, seed=0, seen=set()).to_dict()
+
+
+def test_when_unseen_questions_run_short_seen_ones_fill_the_quota(synthetic_bank, exams):
+    bp = exams["ai-102"]
+    supply = standalone_by_domain(synthetic_bank, bp)
+    keep = {d: set(sorted(ids)[:3]) for d, ids in supply.items()}  # three unseen per domain
+    seen = set().union(*supply.values()) - set().union(*keep.values())
+    for seed in range(10):
+        form = exam_form(synthetic_bank, bp, 50, seed=seed, seen=seen)
+        main = set(form.sections[0].questions)
+        counts = domain_counts(form, synthetic_bank, bp)
+        for d, (lo, hi) in domain_ranges(bp, 50).items():
+            assert lo <= counts[d] <= hi
+        for d, ids in keep.items():  # every unseen question of a domain is used before a seen one
+            in_main = sum(question_domain(synthetic_bank.items[i], None, bp) == d for i in main)
+            assert len(ids & main) == min(len(ids), in_main), (seed, d)
+
+
+def test_a_second_diagnostic_asks_other_questions(synthetic_bank, exams):
+    bp = exams["ai-102"]
+    first = diagnostic_form(synthetic_bank, bp)
+    assert diagnostic_form(synthetic_bank, bp, seen=set()).keys() == first.keys()  # new learners: one form
+    second = diagnostic_form(synthetic_bank, bp, seen=set(first.item_ids()))
+    assert len(second.keys()) == 35 and not set(second.keys()) & set(first.keys())
+    counts = domain_counts(second, synthetic_bank, bp)
+    for d, (lo, hi) in domain_ranges(bp, 35).items():
+        assert lo <= counts[d] <= hi
+
+
 def test_practice_filters_by_domain_skill_type_and_history(synthetic_bank, exams):
     bp = exams["ai-102"]
     form = practice_form(synthetic_bank, bp, domains=["ai102.6"], types=["dropdown"], count=5, seed=1)

@@ -111,3 +111,22 @@ def test_the_terminal_names_questions_by_number_while_the_attempt_is_open(attemp
     assert [k for k in keys if k in text] == []
     blank_ids = [b.id for b in doc_bank.items["openai-keyless-client"].blanks]
     assert all(f"[{b}]" not in text for b in blank_ids)
+
+
+def test_terminal_intros_once_and_show_answer_in_practice(attempts, doc_bank):
+    form = Form("ai-102", "practice", [Section("questions", "Practice", ["docintel-invoice-prebuilt"]),
+                                       Section("problem_solution", "Problem", ["keyless-app-access-ps/mi"], revisit=False)],
+                seed=1, bank_version="t")
+    aid = attempts.start(form, doc_bank, feedback="now")
+    lines = iter(["show", "A", "e", "y", "y", "q"])
+    out = io.StringIO()
+    Session(attempts, aid, Console(file=out, width=160), lambda: next(lines) + "\n").run()
+    text = out.getvalue()
+    assert "Answer shown: counts as not answered (0 of 1 points)" in text
+    item = doc_bank.items["docintel-invoice-prebuilt"]
+    key = next(o for o in item.options if o.id == item.key)
+    assert " ".join(key.explanation.split()[:4]) in " ".join(text.split())  # the explanations came with it
+    assert "its answer was shown" in text  # then typing the key is refused
+    assert text.count("You cannot go back") == 1  # the set's intro, once
+    view = attempts.get(aid)
+    assert view.question(0).revealed and view.question(0).points == 0 and view.question(1).answered

@@ -29,7 +29,18 @@ from certprep.markup import literal, plain
 
 LETTERS = string.ascii_uppercase
 HELP = ("Enter/n next · p previous · g N go to · f flag · r review · s case scenario · "
-        "e end section · t timer · q save and quit")
+        "show: see the answer (practice; it then counts as not answered) · e end section · t timer · q save and quit")
+# Shown once when a problem–solution set or a case study starts, as the real exam does.
+INTROS = {
+    "problem_solution": ("Problem and solutions",
+                         "Each question states the same goal and proposes one solution: answer y if it meets the "
+                         "goal, n if not. More than one solution, or none, may meet it.\nYou cannot go back: once "
+                         "you answer a question and move on, its answer is final (no flags here)."),
+    "case_study": ("Case study",
+                   "A scenario, then several questions about it (`s` shows the scenario again). Within the case "
+                   "study you can go back, change answers and flag questions.\nOnce you finish the case study, "
+                   "you cannot return to it."),
+}
 
 
 # ---- rendering a question
@@ -240,6 +251,12 @@ class Session:
                 view = self.attempts.get(self.id)
                 if not view.open:
                     return view
+                if view.intro_due:
+                    title, text = INTROS[view.intro_due]
+                    self.console.print(Panel(text, title=f"{title}: {len(view.section_questions())} questions",
+                                             title_align="left"))
+                    self.attempts.dismiss_intro(self.id)
+                    continue
                 q = view.current()
                 assert q is not None
                 if isinstance(q.item, CaseStudyItem) and shown_case != q.item.id:
@@ -249,6 +266,8 @@ class Session:
                 self.console.print(render_body(q.body))
                 if q.answered:
                     self.console.print(f"Your answer: {show_response(q.body, q.response)}", style="green")
+                elif q.revealed:
+                    self.console.print("Answer shown: counts as not answered; `n` goes on.", style="yellow")
                 if not self.step(view, q, self.ask("answer or command (? for help)").strip()):
                     return self.attempts.get(self.id)
         except EOFError:
@@ -281,6 +300,11 @@ class Session:
                 self.show_timer = not self.show_timer
             elif line == "?":
                 self.console.print(HELP)
+            elif line == "show":  # a word, not a letter: letters are answers
+                self.attempts.reveal(self.id, q.key)
+                self.console.print(Text(f"Answer shown: counts as not answered (0 of {q.max_points} points)",
+                                        style="bold yellow"))
+                self.console.print(explanations(q.body))
             elif line == "q":
                 self.console.print(f"Saved. Resume with: certprep resume {self.id}")
                 return False
@@ -349,18 +373,34 @@ def _clock(left: dt.timedelta) -> str:
 # ---- reports
 
 
-def render_report(result: dict, title: str = "Result") -> Group:
-    verdict = Text("PASS" if result["passed"] else "FAIL", style="bold green" if result["passed"] else "bold red")
-    head = Text.assemble((f"{title}: ", "bold"), (f"{result['scaled_score']}", "bold"),
-                         f" / 1000 (pass at {result['passing_score']})  ", verdict,
-                         f"   raw {result['points']}/{result['max_points']} points ({result['percent']}%)")
+SCALED_NOTE = ("The scaled score is certprep's estimate: your share of the points mapped onto 1–1000 with our "
+               "estimate of the cut (70 % of the points) at 700, so 700 is not 70 % of the questions and not a "
+               "promise about the real exam. `certprep serve` explains it in full on its Scoring page (/scoring).")
+PRACTICE_NOTE = ("Practice gets points per domain and no pass/fail verdict: a practice set is too small and "
+                 "too focused to predict an exam. Take a diagnostic or an exam for a scaled score.")
+
+
+def render_report(result: dict, title: str = "Result", mode: str = "exam") -> Group:
+    """The score report. A practice set shows its points per domain; only exams and diagnostics
+    get a scaled score and a verdict (a few focused questions predict nothing about an exam)."""
+    practice = mode == "practice"
+    raw = f"{result['points']}/{result['max_points']} points ({result['percent']}%)"
+    if practice:
+        head = Text.assemble((f"{title}: ", "bold"), (raw, "bold"))
+    else:
+        verdict = Text("PASS" if result["passed"] else "FAIL", style="bold green" if result["passed"] else "bold red")
+        head = Text.assemble((f"{title}: ", "bold"), (f"{result['scaled_score']}", "bold"),
+                             f" / 1000 (pass at {result['passing_score']})  ", verdict, f"   raw {raw}")
     table = Table(show_header=True, box=None)
     table.add_column("Domain")
+    table.add_column("Points", justify="right")
     table.add_column("Score", justify="right")
     table.add_column("")
     for d in result["domains"]:
+        if practice and not d["max_points"]:
+            continue  # a domain the practice set did not touch
         bar = "█" * round(d["percent"] / 5) + "·" * (20 - round(d["percent"] / 5))
-        table.add_row(d["name"], f"{d['percent']:.0f}%", bar)
+        table.add_row(d["name"], f"{d['points']}/{d['max_points']}", f"{d['percent']:.0f}%", bar)
     parts: list = [head, table]
     if result.get("confident_and_wrong"):
         parts.append(Text("Confident and wrong (fix these misconceptions first): "
@@ -368,7 +408,7 @@ def render_report(result: dict, title: str = "Result") -> Group:
     if result["weakest_domains"]:
         names = {d["id"]: d["name"] for d in result["domains"]}
         parts.append(Text("Study first: " + "; ".join(names[d] for d in result["weakest_domains"]), style="yellow"))
-    parts.append(Text("The scaled score is an estimate: see docs/scoring.md.", style="dim"))
+    parts.append(Text(PRACTICE_NOTE if practice else SCALED_NOTE, style="dim"))
     return Group(*parts)
 
 

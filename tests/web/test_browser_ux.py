@@ -46,7 +46,7 @@ def start_practice(pg: Page, url: str, item_type: str, exam: str = "ai-102") -> 
     pg.locator(f"input[name=type][value={item_type}]").check()
     pg.locator("#count").fill("1")
     pg.get_by_role("button", name="Start practice").click()
-    pg.wait_for_url(re.compile(r"/attempts/\d+$"))
+    pg.wait_for_url(re.compile(r"/attempts/\d+(/intro)?$"))  # a set or a case study opens with its intro
     pg.wait_for_load_state("load")
 
 
@@ -119,6 +119,10 @@ def test_every_page_and_item_type_fits_a_phone_and_answers_by_touch(browser, doc
     url = doc_live.url
     for item_type in TYPES:
         start_practice(pg, url, item_type)
+        if pg.url.endswith("/intro"):
+            check_phone_page(pg, f"intro-{item_type}")
+            pg.get_by_role("button", name="Continue").tap()
+            pg.wait_for_url(re.compile(r"/attempts/\d+$"))
         check_phone_page(pg, f"question-{item_type}")
         answer_by_touch(pg)
         expect(pg.locator(".feedback")).to_be_visible()
@@ -161,6 +165,7 @@ def test_desktop_screenshots_of_every_page(browser, doc_live):  # noqa: F811
     url = doc_live.url
     ARTIFACTS.mkdir(exist_ok=True)
     start_practice(pg, url, "case_study")
+    pg.get_by_role("button", name="Continue").click()  # past the case study's intro
     pg.screenshot(path=str(ARTIFACTS / "desktop-question-case_study.png"), full_page=True)
     start_practice(pg, url, "matching")
     pg.screenshot(path=str(ARTIFACTS / "desktop-question-matching.png"), full_page=True)

@@ -49,8 +49,9 @@ def _print_result(c: Context, attempt_id: int, result: dict, fmt: str) -> None:
     from certprep.terminal import render_check, render_report
 
     console = _console()
+    mode = c.attempts().get(attempt_id).mode  # practice gets points, not a verdict
     console.print(render_check(result, f"Attempt {attempt_id}") if "check" in result
-                  else render_report(result, f"Attempt {attempt_id}"))
+                  else render_report(result, f"Attempt {attempt_id}", mode))
     console.print(f"Review it with: certprep review {attempt_id}")
 
 
@@ -62,10 +63,12 @@ def _print_result(c: Context, attempt_id: int, result: dict, fmt: str) -> None:
 @FORMAT
 @pass_ctx
 def diagnostic(c: Context, exam_code: str, answers: Path | None, print_form: bool, confidence: bool, fmt: str) -> None:
-    """The free 35-question diagnostic: the same form for everyone on a bank version."""
+    """The free 35-question diagnostic: the same form for everyone new to a bank version.
+    A retake asks questions you have not seen first, within the blueprint's weights."""
     from certprep.engine.forms import diagnostic_form
 
-    _take(c, diagnostic_form(c.bank(), c.exam(exam_code)), fmt, answers, print_form, confidence=confidence)
+    seen = c.attempts().seen_items()  # questions the learner has not seen come first
+    _take(c, diagnostic_form(c.bank(), c.exam(exam_code), seen=seen), fmt, answers, print_form, confidence=confidence)
 
 
 @main.command()
@@ -120,10 +123,12 @@ def check(c: Context, exam_code: str, seed: int | None, answers: Path | None, fm
 @pass_ctx
 def exam(c: Context, exam_code: str, questions: int | None, seed: int | None, answers: Path | None,
          print_form: bool, confidence: bool, fmt: str) -> None:
-    """A timed exam simulation: sections that lock, flags, a review screen, scaled score."""
+    """A timed exam simulation: sections that lock, flags, a review screen, scaled score.
+    Questions you have not seen come first, within the blueprint's weights."""
     from certprep.engine.forms import exam_form
 
-    _take(c, exam_form(c.bank(), c.exam(exam_code), questions, seed), fmt, answers, print_form, confidence=confidence)
+    form = exam_form(c.bank(), c.exam(exam_code), questions, seed, seen=c.attempts().seen_items())
+    _take(c, form, fmt, answers, print_form, confidence=confidence)
 
 
 @main.command()
@@ -247,7 +252,7 @@ def review(c: Context, attempt_id: int | None, fmt: str) -> None:
              "flagged": q.flagged, "refs": q.item.model_dump(mode="json")["refs"]} for q in view.questions]}, indent=2))
         return
     console = _console()
-    console.print(render_report(view.result, f"Attempt {attempt_id}"))
+    console.print(render_report(view.result, f"Attempt {attempt_id}", view.mode))
     withheld = c.attempts().withheld_items(exclude=attempt_id)
     for i, q in enumerate(view.questions, 1):
         console.rule(f"{i}. {q.key} · {q.points}/{q.max_points} points" + (" · ⚑" if q.flagged else ""))

@@ -4,6 +4,10 @@ Rules an attempt enforces:
 - only the current section can be answered or browsed; finished sections are locked;
 - in a section without revisits (problem–solution sets) an answer is final, and so is a
   practice answer whose feedback was shown (feedback "now");
+- practice with feedback "now" can show a question's answer before it is answered: it then
+  scores 0, as if unanswered, and can no longer be answered (MeasureUp's rule);
+- a problem–solution set or a case study opens with an intro screen, shown once per section;
+- options struck through are kept per question (by shown position) and stay answerable;
 - the deadline is stored when the attempt starts; an answer after it is refused, and an
   expired attempt is scored with what was given whenever it is next touched;
 - the items are read back from the snapshots taken at the start, never from today's bank;
@@ -19,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from sqlalchemy import select
@@ -51,6 +55,8 @@ class Finished:
 
 # Called inside the transaction that finishes the attempt, so what it writes lands with the score.
 OnFinish = Callable[[Session, Finished], None]
+INTRO_KINDS = ("problem_solution", "case_study")  # sections that open with an intro screen
+STRIKABLE = ("single", "multiple")  # item bodies whose options can be struck through
 QuestionRef = str | int  # a question key, or its 0-based position in the attempt (what the web sends)
 
 
@@ -102,6 +108,8 @@ class QuestionState:
     max_points: int
     order: str  # seeds the order of the choices shown (see engine/order.py)
     confidence: str | None = None
+    struck: list[int] = field(default_factory=list)  # shown positions (1-based) of options struck through
+    revealed: bool = False  # its answer was shown before answering: 0 points, and final
 
     @cached_property  # templates read it many times per page; the shuffle is the same every time
     def body(self):
@@ -110,6 +118,11 @@ class QuestionState:
     @property
     def answered(self) -> bool:
         return self.response is not None
+
+    @property
+    def done(self) -> bool:
+        """Nothing more to do on it: answered, or its answer was shown."""
+        return self.answered or self.revealed
 
 
 @dataclass
@@ -127,10 +140,20 @@ class AttemptView:
     form: Form
     questions: list[QuestionState]
     result: dict | None
+    intro_seen: int = -1
 
     @property
     def open(self) -> bool:
         return self.status == "open"
+
+    @property
+    def intro_due(self) -> str | None:
+        """The kind of the current section when its intro screen is still to be shown
+        (a problem–solution set or a case study, once, as the real exam does)."""
+        kind = self.current_section().kind
+        if self.open and kind in INTRO_KINDS and self.intro_seen < self.section:
+            return kind
+        return None
 
     @property
     def feedback_now(self) -> bool:
@@ -265,6 +288,9 @@ class Attempts:
             if read is not None:
                 response = read(shuffled(body, _order(attempt_id, row.key)))
             feedback = None
+            if response is not None and row.revealed:
+                raise AttemptError(f"question {row.position + 1}: its answer was shown, so it counts as not "
+                                   "answered and cannot be answered now")
             if response is not None:
                 row.confidence = confidence
                 now_mode = attempt.mode == "practice" and attempt.feedback == "now"
@@ -290,6 +316,45 @@ class Attempts:
         with self.store.session.begin() as s:
             self._current_row(s, self._open(s, attempt_id), key).flagged = flagged
 
+    def strike(self, attempt_id: int, key: QuestionRef, choice: int, struck: bool = True) -> list[int]:
+        """Strike an option through (or restore it), naming it by its shown position (1-based);
+        returns the positions struck now. A struck option can still be chosen."""
+        with self.store.session.begin() as s:
+            row = self._current_row(s, self._open(s, attempt_id), key)
+            body = body_of(self._item(s, row.item_hash), split_question_key(row.key)[1])
+            if body.type not in STRIKABLE:
+                raise AttemptError(f"question {row.position + 1}: only the options of single-answer and "
+                                   "choose-N questions can be struck through")
+            if not 1 <= choice <= len(body.options):
+                raise UnknownChoice("option", choice, [f"1 to {len(body.options)}"])
+            now = set(row.struck or [])
+            now = now | {choice} if struck else now - {choice}
+            row.struck = sorted(now)  # a new list, so the JSON column is saved
+            return row.struck
+
+    def reveal(self, attempt_id: int, key: QuestionRef) -> None:
+        """Practice with feedback "now": show a question's answer before answering it. The
+        question then scores 0 (as unanswered, and final); the review queue gets it as a miss."""
+        with self.store.session.begin() as s:
+            attempt = self._open(s, attempt_id)
+            row = self._current_row(s, attempt, key)
+            label = f"question {row.position + 1}"
+            if not (attempt.mode == "practice" and attempt.feedback == "now"):
+                raise AttemptError(f"{label}: answers can be shown only in practice with feedback after each question")
+            if row.response is not None:
+                raise AttemptError(f"{label} is answered already; its feedback shows the answer")
+            item_id = split_question_key(row.key)[0]
+            if item_id in (withheld := self._withheld(s, attempt.id)):
+                raise AttemptError(f"{label} is in your open attempt {withheld[item_id]}; its answer is "
+                                   "shown after you finish that attempt")
+            row.revealed, row.points, row.answered_at = True, 0, self.clock()
+
+    def dismiss_intro(self, attempt_id: int) -> None:
+        """The intro screen of the current section was read (Continue): it is not shown again."""
+        with self.store.session.begin() as s:
+            attempt = self._open(s, attempt_id)
+            attempt.intro_seen = max(attempt.intro_seen, attempt.section)
+
     def goto(self, attempt_id: int, position: int) -> None:
         """Move to question `position` (0-based) of the current section."""
         with self.store.session.begin() as s:
@@ -298,7 +363,7 @@ class Attempts:
             if not 0 <= position < len(rows):
                 raise AttemptError(f"this section has questions 1 to {len(rows)}, not {position + 1}")
             revisit = Form.from_dict(attempt.form).sections[attempt.section].revisit
-            if not revisit and position != attempt.position and rows[position].response is not None:
+            if not revisit and position != attempt.position and (rows[position].response is not None or rows[position].revealed):
                 raise AttemptError("answered questions in this section cannot be revisited")
             attempt.position = position
 
@@ -385,7 +450,9 @@ class Attempts:
             pool &= self.flagged_items(exam)
         return pool
 
-    def seen_items(self, exam: str) -> set[str]:
+    def seen_items(self, exam: str | None = None) -> set[str]:
+        """Item ids of the learner's finished attempts (of `exam`, or of any exam: one item bank
+        serves both, so an AI-102 question can come back in AI-103)."""
         return {split_question_key(r.key)[0] for a in self._finished(exam) for r in a.questions}
 
     def missed_items(self, exam: str, last: int) -> set[str]:
@@ -401,10 +468,11 @@ class Attempts:
 
     # ---- internals
 
-    def _finished(self, exam: str) -> list[Attempt]:
+    def _finished(self, exam: str | None) -> list[Attempt]:
         with self.store.read.begin() as s:
-            q = (select(Attempt).where(Attempt.user_id == self.user, Attempt.exam == exam,
-                                       Attempt.status != "open").order_by(Attempt.id))
+            q = (select(Attempt).where(Attempt.user_id == self.user, Attempt.status != "open").order_by(Attempt.id))
+            if exam is not None:
+                q = q.where(Attempt.exam == exam)
             attempts = list(s.scalars(q).all())
             for a in attempts:
                 _ = a.questions  # load before the session closes
@@ -477,7 +545,8 @@ class Attempts:
         attempt.status, attempt.finished_at = status, now
         if self.on_finish is not None:
             self.on_finish(s, Finished(attempt.user_id, now, [(r.key, r.points / r.max_points, r.confidence)
-                                                              for r in attempt.questions if r.response is not None]))
+                                                              for r in attempt.questions
+                                                              if r.response is not None or r.revealed]))
         attempt.result = report.to_dict()
         attempt.result["confident_and_wrong"] = [r.key for r in attempt.questions
                                                  if r.confidence == "high" and r.response is not None
@@ -489,10 +558,12 @@ class Attempts:
             _, part = split_question_key(row.key)
             states.append(QuestionState(row.key, self._item(s, row.item_hash), part, row.section, row.position,
                                         row.response, row.flagged, row.points, row.max_points,
-                                        order=_order(attempt.id, row.key), confidence=row.confidence))
+                                        order=_order(attempt.id, row.key), confidence=row.confidence,
+                                        struck=list(row.struck or []), revealed=bool(row.revealed)))
         return AttemptView(attempt.id, attempt.exam, attempt.mode, attempt.status, attempt.feedback,
                            _utc(attempt.started_at), _utc(attempt.deadline), _utc(attempt.finished_at),
-                           attempt.section, attempt.position, Form.from_dict(attempt.form), states, attempt.result)
+                           attempt.section, attempt.position, Form.from_dict(attempt.form), states, attempt.result,
+                           intro_seen=attempt.intro_seen if attempt.intro_seen is not None else -1)
 
 
 __all__ = ["Attempts", "AttemptView", "QuestionState", "Feedback", "InvalidResponse", "utcnow"]

@@ -5,6 +5,9 @@
   own after the main section.
 - Diagnostic: one fixed form per exam and bank version (its seed comes from both), standalone
   items only, weighted by the blueprint.
+- An exam or diagnostic given the learner's `seen` item ids takes unseen questions first within
+  each domain's quota (so the blueprint's weights still hold), and seen ones only to fill a quota
+  the unseen cannot; a learner new to the bank gets exactly the form without `seen`.
 - Practice: items filtered by domain, skill, type and history, in a random order.
 
 All randomness comes from a `random.Random(seed)`.
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Set
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -103,7 +107,8 @@ def _standalone(items: list[AnyItem]) -> list[AnyItem]:
     return [i for i in items if not isinstance(i, (CaseStudyItem, ProblemSolutionItem))]
 
 
-def _fill(bp: Blueprint, pool: list[AnyItem], need: dict[str, int], rng: random.Random) -> list[AnyItem]:
+def _fill(bp: Blueprint, pool: list[AnyItem], need: dict[str, int], rng: random.Random,
+          seen: Set[str] = frozenset()) -> list[AnyItem]:
     by_domain: dict[str, list[AnyItem]] = {}
     for item in sorted(pool, key=lambda i: i.id):
         d = question_domain(item, None, bp)
@@ -111,13 +116,17 @@ def _fill(bp: Blueprint, pool: list[AnyItem], need: dict[str, int], rng: random.
             by_domain.setdefault(d, []).append(item)
     chosen: list[AnyItem] = []
     for d, k in need.items():
-        chosen += rng.sample(by_domain.get(d, []), k)
+        fresh = [i for i in by_domain.get(d, []) if i.id not in seen]
+        if len(fresh) >= k:
+            chosen += rng.sample(fresh, k)
+        else:
+            chosen += fresh + rng.sample([i for i in by_domain[d] if i.id in seen], k - len(fresh))
     rng.shuffle(chosen)
     return chosen
 
 
 def exam_form(bank: Bank, bp: Blueprint, n: int | None = None, seed: int | None = None,
-              case_studies: int = 1, problem_sets: int = 1) -> Form:
+              case_studies: int = 1, problem_sets: int = 1, *, seen: Set[str] = frozenset()) -> Form:
     n = n or bp.questions.default
     if not bp.questions.min <= n <= bp.questions.max:
         raise FormError(f"{bp.code} exams have {bp.questions.min} to {bp.questions.max} questions, not {n}")
@@ -136,6 +145,7 @@ def exam_form(bank: Bank, bp: Blueprint, n: int | None = None, seed: int | None 
     for kind, wanted in ((ProblemSolutionItem, problem_sets), (CaseStudyItem, case_studies)):
         candidates = [i for i in items if isinstance(i, kind)]
         rng.shuffle(candidates)
+        candidates.sort(key=lambda i: i.id in seen)  # unseen first, in the shuffled order
         for item in candidates:
             if wanted == 0:
                 break
@@ -147,7 +157,7 @@ def exam_form(bank: Bank, bp: Blueprint, n: int | None = None, seed: int | None 
                     used[d] += k
     total_supply = {d: supply.get(d, 0) + used[d] for d in ranges}
     quota = _quotas(bp, n, rng, total_supply, used)
-    main = _fill(bp, standalone, {d: quota[d] - used[d] for d in quota}, rng)
+    main = _fill(bp, standalone, {d: quota[d] - used[d] for d in quota}, rng, seen)
     sections = [Section("questions", "Questions", [i.id for i in main])]
     for item in units:
         if isinstance(item, ProblemSolutionItem):
@@ -162,8 +172,9 @@ def diagnostic_seed(bank: Bank, bp: Blueprint) -> int:
     return int(hashlib.sha256(f"{bp.code}:{bank.version}".encode()).hexdigest()[:8], 16)
 
 
-def diagnostic_form(bank: Bank, bp: Blueprint) -> Form:
-    """The same 35 questions for every learner of a given bank version."""
+def diagnostic_form(bank: Bank, bp: Blueprint, *, seen: Set[str] = frozenset()) -> Form:
+    """The same 35 questions for every learner of a given bank version who has seen none of them;
+    `seen` item ids are taken only where a domain has too few unseen ones."""
     n, seed = bp.diagnostic.questions, diagnostic_seed(bank, bp)
     rng = random.Random(seed)
     standalone = _standalone(sorted(bank.for_exam(bp), key=lambda i: i.id))
@@ -173,7 +184,7 @@ def diagnostic_form(bank: Bank, bp: Blueprint) -> Form:
         if d:
             supply[d] = supply.get(d, 0) + 1
     quota = _quotas(bp, n, rng, supply, {})
-    chosen = _fill(bp, standalone, quota, rng)
+    chosen = _fill(bp, standalone, quota, rng, seen)
     return Form(bp.code, "diagnostic", [Section("questions", "Diagnostic", [i.id for i in chosen])], seed,
                 bank.version, minutes=None, meta={"domain_counts": quota})
 

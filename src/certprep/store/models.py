@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -36,6 +36,8 @@ class Attempt(Base):
     section: Mapped[int] = mapped_column(Integer, default=0)  # sections before it are locked
     position: Mapped[int] = mapped_column(Integer, default=0)  # index within the section
     result: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # Sections up to this index have shown their intro screen (problem–solution sets, case studies).
+    intro_seen: Mapped[int] = mapped_column(Integer, default=-1, server_default="-1")
     questions: Mapped[list[AttemptQuestion]] = relationship(
         back_populates="attempt", order_by="AttemptQuestion.position", cascade="all, delete-orphan")
 
@@ -53,8 +55,9 @@ class AttemptQuestion(Base):
     points: Mapped[int | None] = mapped_column(Integer, nullable=True)  # set when scored
     confidence: Mapped[str | None] = mapped_column(String(8), nullable=True)  # low, medium, high
     max_points: Mapped[int] = mapped_column(Integer, default=1)
+    struck: Mapped[list | None] = mapped_column(JSON, nullable=True)  # shown positions of options struck through
+    revealed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # "Show answer": 0 points, final
     attempt: Mapped[Attempt] = relationship(back_populates="questions")
-
 
 
 class User(Base):

@@ -123,10 +123,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return error_response(request, 503, "the database is busy right now; your answers so far are saved, "
                                             "please try again in a moment")
 
-    from certprep.web import results, routes
+    from certprep.web import attempt_extras, results, routes
 
     app.include_router(routes.router)
     app.include_router(results.router)
+    app.include_router(attempt_extras.router)
     return app
 
 

@@ -200,11 +200,11 @@ async def start(request: Request):
         from certprep.learn.checks import Checks
 
         return redirect(f"/attempts/{Checks(attempts, bank).start(bp)}")
-    if mode == "diagnostic":
-        built, feedback = diagnostic_form(bank, bp), "end"
+    if mode == "diagnostic":  # questions the learner has not seen come first
+        built, feedback = diagnostic_form(bank, bp, seen=attempts.seen_items()), "end"
     elif mode == "exam":
         built, feedback = exam_form(bank, bp, _int(form.get("questions"), "questions", None, 1, 1000),
-                                    _int(form.get("seed"), "seed", None, 0, SEED_MAX)), "end"
+                                    _int(form.get("seed"), "seed", None, 0, SEED_MAX), seen=attempts.seen_items()), "end"
     elif mode == "practice":
         history = form.get("history") or "all"
         if history not in ("all", "unseen", "missed", "flagged"):
@@ -270,6 +270,8 @@ def question_page(request: Request, attempt_id: int):
     view = _check_goes_on(request, _view(request, attempt_id))
     if not view.open:
         return redirect(f"/attempts/{attempt_id}/results")
+    if view.intro_due:  # a problem–solution set or a case study starts with its intro (web/attempt_extras.py)
+        return redirect(f"/attempts/{attempt_id}/intro")
     q = view.current()
     # Nothing an open exam holds gets feedback here (it would give that exam's keys away).
     withheld = attempts_for(request).withheld_items(exclude=attempt_id) if view.feedback_now else {}

@@ -102,6 +102,37 @@ function initFlag() {
   });
 }
 
+// Strike options through without leaving the page (the choice on screen stays as it is): the
+// S̶ button (touch), a right-click on the option, or X on its focused box. The server keeps it.
+// Only with JavaScript: the buttons stay hidden without it.
+function initStrike() {
+  document.querySelectorAll(".strike-hint").forEach((hint) => { hint.hidden = false; });
+  document.querySelectorAll(".choice-row").forEach((row) => {
+    const button = row.querySelector("button.strike");
+    const label = row.querySelector(".choice");
+    button.hidden = false;
+    let busy = false;  // one request at a time, so quick double taps cannot cross
+    const toggle = async () => {
+      if (busy) return;
+      busy = true;
+      const body = new URLSearchParams();
+      button.form.querySelectorAll("input[type=hidden]").forEach((i) => body.append(i.name, i.value));
+      body.append(button.name, button.value);
+      const r = await fetch(button.dataset.action, { method: "POST", body, credentials: "same-origin" }).finally(() => { busy = false; });
+      if (!r.ok) { window.location.reload(); return; }  // the attempt moved on (finished, timed out): show where it is
+      const struck = button.name === "strike";
+      button.name = struck ? "restore" : "strike";
+      button.setAttribute("aria-pressed", String(struck));
+      label.classList.toggle("struck", struck);
+    };
+    button.addEventListener("click", (e) => { e.preventDefault(); toggle(); });
+    label.addEventListener("contextmenu", (e) => { e.preventDefault(); toggle(); });
+    label.querySelector("input").addEventListener("keydown", (e) => {
+      if ((e.key === "x" || e.key === "X") && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); toggle(); }
+    });
+  });
+}
+
 function initCharts() {
   const data = document.getElementById("chart-data");
   if (!data || !window.Chart) return;
@@ -121,4 +152,4 @@ function initCharts() {
   });
 }
 
-document.addEventListener("DOMContentLoaded", () => { initTimer(); initTabs(); initDnd(); initFlag(); initCharts(); });
+document.addEventListener("DOMContentLoaded", () => { initTimer(); initTabs(); initDnd(); initFlag(); initStrike(); initCharts(); });
