@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -74,6 +74,12 @@ def _save_snapshots(s: Session, bank: Bank, hashes: dict[str, str]) -> None:
 
 # A snapshot never changes for a given hash, so parsed items can be shared by every attempt.
 _SNAPSHOTS: dict[str, AnyItem] = {}
+
+# Pages read attempts as plain rows (no ORM objects, no identity map: a third of a page's time
+# went there); statements built once keep SQLAlchemy from recomputing their cache keys.
+_ATTEMPT_ROW = select(*(c for c in Attempt.__table__.c)).where(Attempt.id == bindparam("attempt_id"))
+_QUESTION_ROWS = (select(*(c for c in AttemptQuestion.__table__.c))
+                  .where(AttemptQuestion.attempt_id == bindparam("attempt_id")).order_by(AttemptQuestion.position))
 
 
 @dataclass
@@ -159,6 +165,7 @@ class Answered:
 
     feedback: Feedback | None
     last_in_section: bool
+    mode: str = "exam"  # the attempt's; only a check ("check") has more to do after an answer
 
 
 class Attempts:
@@ -182,25 +189,28 @@ class Attempts:
             attempt = Attempt(user_id=self.user, exam=form.exam, mode=form.mode, form=form.to_dict(),
                               feedback=feedback, status="open", started_at=now, section=0, position=0,
                               deadline=now + dt.timedelta(minutes=form.minutes) if form.minutes else None)
-            position = 0
+            s.add(attempt)
+            s.flush()
+            rows, position = [], 0
             for index, section in enumerate(form.sections):
                 for key in section.questions:
                     item_id, part = split_question_key(key)
-                    attempt.questions.append(AttemptQuestion(
-                        key=key, position=position, section=index, item_hash=hashes[item_id], flagged=False,
-                        max_points=body_of(bank.items[item_id], part).max_points()))
+                    rows.append({"attempt_id": attempt.id, "key": key, "position": position, "section": index,
+                                 "item_hash": hashes[item_id], "flagged": False,
+                                 "max_points": body_of(bank.items[item_id], part).max_points()})
                     position += 1
-            s.add(attempt)
-            s.flush()
+            s.execute(insert(AttemptQuestion), rows)  # one executemany, not 50 ORM objects
             return attempt.id
 
     # ---- reading
 
     def get(self, attempt_id: int) -> AttemptView:
         with self.store.read.begin() as s:
-            attempt = self._load(s, attempt_id)
+            attempt = s.execute(_ATTEMPT_ROW, {"attempt_id": attempt_id}).first() if 0 < attempt_id < 2**31 else None
+            if attempt is None or attempt.user_id != self.user:
+                self._load(s, attempt_id)  # raises, naming the user's attempts
             if not self._expired(attempt):
-                return self._view(s, attempt)
+                return self._view(s, attempt, s.execute(_QUESTION_ROWS, {"attempt_id": attempt_id}).all())
         with self.store.session.begin() as s:  # time ran out: finalise it, in a writing transaction
             return self._view(s, self._touch(s, attempt_id))
 
@@ -265,12 +275,12 @@ class Attempts:
                     row.points = points(body, canonical)
                     if split_question_key(row.key)[0] not in self._withheld(s, attempt.id):
                         feedback = Feedback(row.points, row.max_points)
-            in_section = [q.key for q in attempt.questions if q.section == attempt.section]
+            in_section = attempt.form["sections"][row.section]["questions"]  # the rows' keys, in order
             position = in_section.index(row.key)
             last = position + 1 >= len(in_section)
             if advance and not last and feedback is None:
                 attempt.position = position + 1
-            return Answered(feedback, last)
+            return Answered(feedback, last, attempt.mode)
 
     def flag(self, attempt_id: int, key: QuestionRef, flagged: bool = True) -> None:
         with self.store.session.begin() as s:
@@ -430,9 +440,11 @@ class Attempts:
     def _current_row(self, s: Session, attempt: Attempt, ref: QuestionRef) -> AttemptQuestion:
         """The row of a question of the current section; errors name its position, never its
         key (item ids are bank ids, and they hint at the answer)."""
-        row = next((q for q in attempt.questions if q.key == ref or q.position == ref), None)
+        which = AttemptQuestion.position == ref if isinstance(ref, int) else AttemptQuestion.key == ref
+        row = s.scalar(select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt.id, which))
         if row is None:
-            raise UnknownChoice("question", _label(ref), [f"1 to {len(attempt.questions)}"])
+            count = s.scalar(select(func.count()).where(AttemptQuestion.attempt_id == attempt.id))
+            raise UnknownChoice("question", _label(ref), [f"1 to {count}"])
         label = f"question {row.position + 1}"
         if row.section < attempt.section:
             raise SectionLocked(f"{label}: section {row.section + 1} is finished and locked")
@@ -468,9 +480,11 @@ class Attempts:
                                                  if r.confidence == "high" and r.response is not None
                                                  and (r.points or 0) < r.max_points]
 
-    def _view(self, s: Session, attempt: Attempt) -> AttemptView:
+    def _view(self, s: Session, attempt, rows=None) -> AttemptView:
+        """The view of an attempt: an ORM `Attempt`, or its row with its questions' rows (the
+        read path of `get`; both have the same attribute names)."""
         states = []
-        for row in attempt.questions:
+        for row in attempt.questions if rows is None else rows:
             _, part = split_question_key(row.key)
             states.append(QuestionState(row.key, self._item(s, row.item_hash), part, row.section, row.position,
                                         row.response, row.flagged, row.points, row.max_points,

@@ -314,7 +314,8 @@ async def answer(request: Request, attempt_id: int):
         raise HttpError(400, f"that answer does not fit the question: {exc}") from exc
     if outcome.feedback is not None:
         return redirect(f"/attempts/{attempt_id}")  # the same question, now with its feedback
-    if _check_goes_on(request, attempts.get(attempt_id)).mode == "check":
+    if outcome.mode == "check":
+        _check_goes_on(request, attempts.get(attempt_id))
         return redirect(f"/attempts/{attempt_id}")  # the next question, or the results
     if form.get("go") == "review" or outcome.last_in_section:
         return redirect(f"/attempts/{attempt_id}/section")
