@@ -83,12 +83,17 @@ def fill(page: str) -> dict:
 
 
 def action(page: str, ending: str) -> str | None:
-    found = re.search(rf'action="(/attempts/[^"]+/{ending})"', page)
+    """The URL of a form's action, or of a link, ending in `ending` (the section review links to
+    the page that confirms finishing)."""
+    found = re.search(rf'(?:action|href)="(/attempts/[^"]+/{ending})"', page)
     return found.group(1) if found else None
 
 
 def wants_finish(page: str) -> bool:
     return action(page, "answer") is None and action(page, "finish-section") is not None
+
+
+FINISH = {"confirmed": "1"}  # what the confirmation page posts
 
 
 async def sign_up(c: httpx.AsyncClient, n: int) -> None:
@@ -159,11 +164,19 @@ def line(name: str, latencies: list[float], seconds: float) -> float:
 
 
 async def answer_all(c: httpx.AsyncClient, location: str, latencies: list[float], errors: list[str]) -> None:
-    """Answer every question as fast as possible: load the page, post the answer, finish sections."""
-    page = (await c.get(location)).text
-    while "/results" not in location:
+    """Answer every question as fast as possible: load the page, post the answer, finish sections.
+    A page that fails (a 503 when the database is busy, say) is an error, and that learner stops."""
+    async def load(location: str) -> str | None:
+        r = await c.get(location)
+        if r.status_code != 200:
+            errors.append(f"page {r.status_code}: {r.text[:200]}")
+            return None
+        return r.text
+
+    page = await load(location)
+    while page is not None and "/results" not in location:
         if wants_finish(page):
-            r = await c.post(action(page, "finish-section"))
+            r = await c.post(action(page, "finish-section"), data=FINISH)
         else:
             start = time.perf_counter()
             r = await c.post(action(page, "answer"), data=fill(page))
@@ -172,7 +185,7 @@ async def answer_all(c: httpx.AsyncClient, location: str, latencies: list[float]
             errors.append(f"{r.status_code}: {r.text[:200]}")
             return
         location = r.headers["location"]
-        page = (await c.get(location)).text
+        page = await load(location)
 
 
 async def ceiling(url: str, requests: int, concurrency: int) -> tuple[list[float], float]:
@@ -251,7 +264,7 @@ async def open_loop(url: str, tokens: list[str], think: float, duration: float, 
                 return
             page = r.text
             if wants_finish(page):
-                r = await timed("finish", c.post(action(page, "finish-section")))
+                r = await timed("finish", c.post(action(page, "finish-section"), data=FINISH))
             else:
                 await asyncio.sleep(min(rng.expovariate(1 / think), max(deadline - time.perf_counter(), 0)))
                 if time.perf_counter() >= deadline:
@@ -283,7 +296,7 @@ async def finish_practice(c: httpx.AsyncClient, n: int) -> str:
     page = (await c.get(location)).text
     while "/results" not in location:
         url = action(page, "finish-section") if wants_finish(page) else action(page, "answer")
-        r = await c.post(url, data=None if wants_finish(page) else fill(page))
+        r = await c.post(url, data=FINISH if wants_finish(page) else fill(page))
         if r.status_code != 303:
             raise RuntimeError(f"practice {n}: {r.status_code} {r.text[:300]}")
         location = r.headers["location"]
