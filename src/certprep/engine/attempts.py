@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -205,12 +205,12 @@ class Attempts:
     # ---- reading
 
     def get(self, attempt_id: int) -> AttemptView:
-        with self.store.read.begin() as s:
-            attempt = s.execute(_ATTEMPT_ROW, {"attempt_id": attempt_id}).first() if 0 < attempt_id < 2**31 else None
+        with self.store.reader.connect() as conn:
+            attempt = conn.execute(_ATTEMPT_ROW, {"attempt_id": attempt_id}).first() if 0 < attempt_id < 2**31 else None
             if attempt is None or attempt.user_id != self.user:
-                self._load(s, attempt_id)  # raises, naming the user's attempts
+                raise self._unknown(conn, attempt_id)
             if not self._expired(attempt):
-                return self._view(s, attempt, s.execute(_QUESTION_ROWS, {"attempt_id": attempt_id}).all())
+                return self._view(conn, attempt, conn.execute(_QUESTION_ROWS, {"attempt_id": attempt_id}).all())
         with self.store.session.begin() as s:  # time ran out: finalise it, in a writing transaction
             return self._view(s, self._touch(s, attempt_id))
 
@@ -411,9 +411,12 @@ class Attempts:
         # database would overflow
         attempt = s.get(Attempt, attempt_id) if 0 < attempt_id < 2**31 else None
         if attempt is None or attempt.user_id != self.user:
-            mine = s.scalars(select(Attempt.id).where(Attempt.user_id == self.user).order_by(Attempt.id)).all()
-            raise UnknownChoice("attempt", attempt_id, mine)
+            raise self._unknown(s, attempt_id)
         return attempt
+
+    def _unknown(self, s: Session | Connection, attempt_id: int) -> UnknownChoice:
+        mine = s.scalars(select(Attempt.id).where(Attempt.user_id == self.user).order_by(Attempt.id)).all()
+        return UnknownChoice("attempt", attempt_id, mine)
 
     def _expired(self, attempt: Attempt) -> bool:
         """Open, with a deadline that has passed: it must be finalised before anything else."""
@@ -452,9 +455,10 @@ class Attempts:
             raise SectionLocked(f"{label}: finish section {attempt.section + 1} before section {row.section + 1}")
         return row
 
-    def _item(self, s: Session, hash_: str) -> AnyItem:
+    def _item(self, s: Session | Connection, hash_: str) -> AnyItem:
         if hash_ not in _SNAPSHOTS:
-            _SNAPSHOTS[hash_] = ITEM_ADAPTER.validate_python(s.get(ItemVersion, hash_).body)
+            body = s.execute(select(ItemVersion.body).where(ItemVersion.hash == hash_)).scalar_one()
+            _SNAPSHOTS[hash_] = ITEM_ADAPTER.validate_python(body)
         return _SNAPSHOTS[hash_]
 
     def _finalise(self, s: Session, attempt: Attempt, status: str) -> None:
@@ -480,7 +484,7 @@ class Attempts:
                                                  if r.confidence == "high" and r.response is not None
                                                  and (r.points or 0) < r.max_points]
 
-    def _view(self, s: Session, attempt, rows=None) -> AttemptView:
+    def _view(self, s: Session | Connection, attempt, rows=None) -> AttemptView:
         """The view of an attempt: an ORM `Attempt`, or its row with its questions' rows (the
         read path of `get`; both have the same attribute names)."""
         states = []

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -71,9 +72,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.content = content
     app.state.accounts = Accounts(store, settings.clock)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.filters["md"] = markup.markdown
-    templates.env.filters["inline"] = markup.inline
-    templates.env.filters["plain"] = markup.plain
+    # The bank's texts are few and fixed while the app runs: each is rendered once, not on every
+    # page that shows it (Markdown was a third of a question page). Bounded, as is everything.
+    templates.env.filters["md"] = lru_cache(maxsize=8192)(markup.markdown)
+    templates.env.filters["inline"] = lru_cache(maxsize=8192)(markup.inline)
+    templates.env.filters["plain"] = lru_cache(maxsize=8192)(markup.plain)
     templates.env.filters["literal"] = markup.literal
     templates.env.filters["summary"] = markup.summary
     templates.env.globals["blank_labels"] = markup.blank_labels
