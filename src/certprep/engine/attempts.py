@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from sqlalchemy import Connection, bindparam, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -80,6 +80,17 @@ _SNAPSHOTS: dict[str, AnyItem] = {}
 _ATTEMPT_ROW = select(*(c for c in Attempt.__table__.c)).where(Attempt.id == bindparam("attempt_id"))
 _QUESTION_ROWS = (select(*(c for c in AttemptQuestion.__table__.c))
                   .where(AttemptQuestion.attempt_id == bindparam("attempt_id")).order_by(AttemptQuestion.position))
+_QUESTION_AT = _QUESTION_ROWS.where(AttemptQuestion.position == bindparam("position"))
+_QUESTION_KEYED = _QUESTION_ROWS.where(AttemptQuestion.key == bindparam("key"))
+_QUESTION_COUNT = select(func.count()).where(AttemptQuestion.attempt_id == bindparam("attempt_id"))
+_ONE_QUESTION = ((AttemptQuestion.__table__.c.attempt_id == bindparam("attempt"))
+                 & (AttemptQuestion.__table__.c.key == bindparam("question")))
+_SAVE_ANSWER = update(AttemptQuestion.__table__).where(_ONE_QUESTION).values(
+    response=bindparam("new_response"), answered_at=bindparam("at"), confidence=bindparam("sure"))
+_SAVE_SCORED = _SAVE_ANSWER.values(points=bindparam("new_points"))  # practice with feedback now
+_SET_FLAG = update(AttemptQuestion.__table__).where(_ONE_QUESTION).values(flagged=bindparam("new_flag"))
+_MOVE = update(Attempt.__table__).where(Attempt.__table__.c.id == bindparam("attempt")).values(
+    position=bindparam("new_position"))
 
 
 @dataclass
@@ -253,38 +264,51 @@ class Attempts:
         With feedback "now" the answer is final and the attempt stays on it, to show the feedback."""
         if confidence not in (None, "low", "medium", "high"):
             raise UnknownChoice("confidence", confidence, ["low", "medium", "high"])
+        # The hot path of a class taking an exam: plain statements on one connection, committed
+        # before returning (the answer is durable when acknowledged), no ORM unit of work.
+        with self.store.engine.begin() as conn:
+            attempt = conn.execute(_ATTEMPT_ROW, {"attempt_id": attempt_id}).first() if 0 < attempt_id < 2**31 else None
+            if attempt is not None and attempt.user_id == self.user and attempt.status == "open" \
+                    and not self._expired(attempt):
+                return self._answer(conn, attempt, key, response, advance, confidence, read)
         with self.store.session.begin() as s:
-            attempt = self._open(s, attempt_id)
-            row = self._current_row(s, attempt, key)
-            _, part = split_question_key(row.key)
-            body = body_of(self._item(s, row.item_hash), part)
-            if read is not None:
-                response = read(shuffled(body, _order(attempt_id, row.key)))
-            feedback = None
-            if response is not None:
-                row.confidence = confidence
-                now_mode = attempt.mode == "practice" and attempt.feedback == "now"
-                if row.response is not None and not attempt.form["sections"][row.section]["revisit"]:
-                    raise AttemptError(f"question {row.position + 1}: answers in this section are final "
-                                       "and cannot be changed")
-                if row.response is not None and now_mode:
-                    raise AttemptError(f"question {row.position + 1}: its feedback was shown, so this answer is final")
-                canonical = normalize(body, response)
-                row.response, row.answered_at = canonical, self.clock()
-                if now_mode:
-                    row.points = points(body, canonical)
-                    if split_question_key(row.key)[0] not in self._withheld(s, attempt.id):
-                        feedback = Feedback(row.points, row.max_points)
-            in_section = attempt.form["sections"][row.section]["questions"]  # the rows' keys, in order
-            position = in_section.index(row.key)
-            last = position + 1 >= len(in_section)
-            if advance and not last and feedback is None:
-                attempt.position = position + 1
-            return Answered(feedback, last, attempt.mode)
+            self._open(s, attempt_id)  # raises: not the user's, finished, or out of time (scored first)
+        raise AttemptClosed(f"attempt {attempt_id} is already finished")  # status never returns to "open"
+
+    def _answer(self, conn: Connection, attempt, ref: QuestionRef, response: object | None, advance: bool,
+                confidence: str | None, read: Callable[[object], object | None] | None) -> Answered:
+        row = self._current_row(conn, attempt, ref)
+        _, part = split_question_key(row.key)
+        body = body_of(self._item(conn, row.item_hash), part)
+        if read is not None:
+            response = read(shuffled(body, _order(attempt.id, row.key)))
+        feedback = None
+        if response is not None:
+            now_mode = attempt.mode == "practice" and attempt.feedback == "now"
+            if row.response is not None and not attempt.form["sections"][row.section]["revisit"]:
+                raise AttemptError(f"question {row.position + 1}: answers in this section are final "
+                                   "and cannot be changed")
+            if row.response is not None and now_mode:
+                raise AttemptError(f"question {row.position + 1}: its feedback was shown, so this answer is final")
+            canonical = normalize(body, response)
+            saved = {"attempt": attempt.id, "question": row.key, "new_response": canonical, "at": self.clock(),
+                     "sure": confidence}
+            if now_mode:
+                saved["new_points"] = points(body, canonical)
+                if split_question_key(row.key)[0] not in self._withheld(conn, attempt.id):
+                    feedback = Feedback(saved["new_points"], row.max_points)
+            conn.execute(_SAVE_SCORED if now_mode else _SAVE_ANSWER, saved)
+        in_section = attempt.form["sections"][row.section]["questions"]  # the rows' keys, in order
+        position = in_section.index(row.key)
+        last = position + 1 >= len(in_section)
+        if advance and not last and feedback is None and attempt.position != position + 1:
+            conn.execute(_MOVE, {"attempt": attempt.id, "new_position": position + 1})
+        return Answered(feedback, last, attempt.mode)
 
     def flag(self, attempt_id: int, key: QuestionRef, flagged: bool = True) -> None:
         with self.store.session.begin() as s:
-            self._current_row(s, self._open(s, attempt_id), key).flagged = flagged
+            row = self._current_row(s, self._open(s, attempt_id), key)
+            s.execute(_SET_FLAG, {"attempt": attempt_id, "question": row.key, "new_flag": flagged})
 
     def goto(self, attempt_id: int, position: int) -> None:
         """Move to question `position` (0-based) of the current section."""
@@ -353,16 +377,18 @@ class Attempts:
 
     def withheld_items(self, exclude: int | None = None) -> dict[str, int]:
         """Item id -> the open closed-book attempt (keys at the end, not expired) that holds it."""
-        with self.store.read.begin() as s:
-            return self._withheld(s, exclude)
+        with self.store.reader.connect() as conn:
+            return self._withheld(conn, exclude)
 
-    def _withheld(self, s: Session, exclude: int | None = None) -> dict[str, int]:
-        q = select(Attempt).where(Attempt.user_id == self.user, Attempt.status == "open", Attempt.feedback == "end")
-        out: dict[str, int] = {}
-        for attempt in s.scalars(q).all():
-            if attempt.id != exclude and not self._expired(attempt):
-                out.update({split_question_key(r.key)[0]: attempt.id for r in attempt.questions})
-        return out
+    def _withheld(self, s: Session | Connection, exclude: int | None = None) -> dict[str, int]:
+        q = select(Attempt.id, Attempt.status, Attempt.deadline).where(
+            Attempt.user_id == self.user, Attempt.status == "open", Attempt.feedback == "end")
+        holding = [a.id for a in s.execute(q) if a.id != exclude and not self._expired(a)]
+        if not holding:
+            return {}
+        keys = s.execute(select(AttemptQuestion.attempt_id, AttemptQuestion.key)
+                         .where(AttemptQuestion.attempt_id.in_(holding)).order_by(AttemptQuestion.attempt_id))
+        return {split_question_key(key)[0]: attempt_id for attempt_id, key in keys}
 
     # ---- history for practice filters
 
@@ -440,13 +466,15 @@ class Attempts:
             raise AttemptClosed(f"attempt {attempt_id} is already finished")
         return attempt
 
-    def _current_row(self, s: Session, attempt: Attempt, ref: QuestionRef) -> AttemptQuestion:
-        """The row of a question of the current section; errors name its position, never its
-        key (item ids are bank ids, and they hint at the answer)."""
-        which = AttemptQuestion.position == ref if isinstance(ref, int) else AttemptQuestion.key == ref
-        row = s.scalar(select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt.id, which))
+    def _current_row(self, s: Session | Connection, attempt, ref: QuestionRef):
+        """The row (plain, read-only) of a question of the current section; errors name its
+        position, never its key (item ids are bank ids, and they hint at the answer)."""
+        if isinstance(ref, int):
+            row = s.execute(_QUESTION_AT, {"attempt_id": attempt.id, "position": ref}).first()
+        else:
+            row = s.execute(_QUESTION_KEYED, {"attempt_id": attempt.id, "key": ref}).first()
         if row is None:
-            count = s.scalar(select(func.count()).where(AttemptQuestion.attempt_id == attempt.id))
+            count = s.execute(_QUESTION_COUNT, {"attempt_id": attempt.id}).scalar()
             raise UnknownChoice("question", _label(ref), [f"1 to {count}"])
         label = f"question {row.position + 1}"
         if row.section < attempt.section:
