@@ -163,6 +163,19 @@ class AttemptView:
 
 
 @dataclass
+class AttemptSummary:
+    """An attempt without its questions: what lists of attempts show."""
+
+    id: int
+    exam: str
+    mode: str
+    status: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    result: dict | None
+
+
+@dataclass
 class Feedback:
     """What a practice attempt with feedback "now" shows right after an answer."""
 
@@ -226,18 +239,57 @@ class Attempts:
             return self._view(s, self._touch(s, attempt_id))
 
     def list(self, exam: str | None = None, last: int | None = None) -> list[AttemptView]:
-        """The user's attempts, oldest first; `last` keeps only the newest ones. Read-only unless
-        an open attempt has run out of time and must be finalised first."""
-        with self.store.read.begin() as s:
-            open_ = s.scalars(select(Attempt).where(Attempt.user_id == self.user, Attempt.status == "open")).all()
-            stale = any(self._expired(a) for a in open_)
-        with (self.store.session if stale else self.store.read).begin() as s:
-            q = select(Attempt.id).where(Attempt.user_id == self.user).order_by(Attempt.id.desc())
-            if exam:
-                q = q.where(Attempt.exam == exam)
-            if last is not None:
-                q = q.limit(last)
-            return [self._view(s, self._touch(s, i)) for i in reversed(s.scalars(q).all())]
+        """The user's attempts, oldest first; `last` keeps only the newest ones. Two queries
+        however many there are; read-only unless an open attempt ran out of time (scored first)."""
+        self._finalise_expired()
+        ids = select(Attempt.id).where(Attempt.user_id == self.user).order_by(Attempt.id.desc())
+        if exam:
+            ids = ids.where(Attempt.exam == exam)
+        if last is not None:
+            ids = ids.limit(last)
+        with self.store.reader.connect() as conn:
+            chosen = ids.subquery()
+            attempts = conn.execute(select(*Attempt.__table__.c).where(Attempt.id.in_(select(chosen.c.id)))
+                                    .order_by(Attempt.id)).all()
+            rows: dict[int, list] = {a.id: [] for a in attempts}
+            for row in conn.execute(select(*AttemptQuestion.__table__.c)
+                                    .where(AttemptQuestion.attempt_id.in_(select(chosen.c.id)))
+                                    .order_by(AttemptQuestion.attempt_id, AttemptQuestion.position)):
+                rows[row.attempt_id].append(row)
+            return [self._view(conn, a, rows[a.id]) for a in attempts]
+
+    def summaries(self, last: int | None = None, before: int | None = None,
+                  practice: bool = True) -> list[AttemptSummary]:
+        """The user's attempts without their questions (what lists show), oldest first: the
+        `last` newest ones (before attempt `before`), practice included unless `practice` is False."""
+        self._finalise_expired()
+        q = (select(Attempt.id, Attempt.exam, Attempt.mode, Attempt.status, Attempt.started_at, Attempt.finished_at,
+                    Attempt.result).where(Attempt.user_id == self.user).order_by(Attempt.id.desc()))
+        if before is not None:
+            q = q.where(Attempt.id < before)
+        if not practice:
+            q = q.where(Attempt.mode != "practice")
+        with self.store.reader.connect() as conn:
+            rows = conn.execute(q if last is None else q.limit(last)).all()
+        return [AttemptSummary(r.id, r.exam, r.mode, r.status, _utc(r.started_at), _utc(r.finished_at), r.result)
+                for r in reversed(rows)]
+
+    def finished_exams(self) -> set[str]:
+        """Exams the user has finished an attempt of (any mode)."""
+        with self.store.reader.connect() as conn:
+            return set(conn.scalars(select(Attempt.exam).distinct()
+                                    .where(Attempt.user_id == self.user, Attempt.status != "open")))
+
+    def _finalise_expired(self) -> None:
+        """Score the user's open attempts whose time ran out while nobody looked."""
+        with self.store.reader.connect() as conn:
+            stale = [a.id for a in conn.execute(select(Attempt.id, Attempt.status, Attempt.deadline)
+                                                .where(Attempt.user_id == self.user, Attempt.status == "open"))
+                     if self._expired(a)]
+        if stale:
+            with self.store.session.begin() as s:
+                for attempt_id in stale:
+                    self._touch(s, attempt_id)
 
     def latest_open(self, exam: str | None = None) -> int | None:
         with self.store.session.begin() as s:
@@ -526,4 +578,4 @@ class Attempts:
                            attempt.section, attempt.position, Form.from_dict(attempt.form), states, attempt.result)
 
 
-__all__ = ["Attempts", "AttemptView", "QuestionState", "Feedback", "InvalidResponse", "utcnow"]
+__all__ = ["Attempts", "AttemptView", "AttemptSummary", "QuestionState", "Feedback", "InvalidResponse", "utcnow"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
@@ -63,9 +63,9 @@ def home(request: Request):
     if request.state.user:
         state = request.app.state
         attempts = attempts_for(request)
-        recent = attempts.list(last=5)
+        recent = attempts.summaries(last=5)
         calibration = load_calibration(state.store)
-        attempted = {v.exam for v in attempts.list() if v.result}
+        attempted = attempts.finished_exams()
         for code, bp in state.exams.items():
             if code not in attempted:  # an estimate for an exam never tried would be borrowed from another
                 continue
@@ -245,9 +245,9 @@ async def start(request: Request):
 
 
 # ---- taking an attempt
-# Answer, flag and move stay `async` and do their short database work on the event loop: the
-# work is CPU-bound Python, and measured with benchmarks/web_load.py, running it in the thread
-# pool cut SQLite throughput by a quarter and doubled p99 (threads only add GIL hand-offs).
+# Answer, flag, move and the question page are `async` and do their short database work on the
+# event loop: the work is CPU-bound Python, and measured with benchmarks/web_load.py, running it in
+# the thread pool cut SQLite throughput by a quarter and doubled p99 (threads only add GIL hand-offs).
 
 
 def _view(request: Request, attempt_id: int) -> AttemptView:
@@ -265,15 +265,21 @@ def _check_goes_on(request: Request, view: AttemptView) -> AttemptView:
     return Checks(attempts_for(request), request.app.state.bank).advance(view.id)
 
 
+HISTORY_PAGE = 25  # attempts per page of the history: the page costs the same after a hundred
+
+
 @router.get("/attempts")
-def history(request: Request):
-    views = attempts_for(request).list()
+def history(request: Request, before: int | None = Query(None, ge=1, le=2**31)):
+    attempts = attempts_for(request)
+    shown = attempts.summaries(last=HISTORY_PAGE + 1, before=before)
     # Trends plot scaled scores, which only exams and diagnostics estimate: a six-question
     # practice set would swing the line. Series are named by domain, not by id.
-    return page(request, "history.html", attempts=list(reversed(views)),
+    scored = attempts.summaries(practice=False)
+    return page(request, "history.html", attempts=list(reversed(shown[-HISTORY_PAGE:])), before=before,
+                older=shown[-HISTORY_PAGE].id if len(shown) > HISTORY_PAGE else None,
                 chart=[{"id": v.id, "exam": v.exam.upper(), "mode": v.mode, "score": v.result["scaled_score"],
                         "domains": {d["name"]: d["percent"] for d in v.result["domains"]}}
-                       for v in views if v.result and v.mode != "practice"])
+                       for v in scored if v.result])
 
 
 def _question(form, name: str = "q") -> int:
@@ -286,7 +292,7 @@ def _question(form, name: str = "q") -> int:
 
 
 @router.get("/attempts/{attempt_id}")
-def question_page(request: Request, attempt_id: int):
+async def question_page(request: Request, attempt_id: int):  # `async` for the reason above
     view = _check_goes_on(request, _view(request, attempt_id))
     if not view.open:
         return redirect(f"/attempts/{attempt_id}/results")
