@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from certprep.accounts import Accounts
 from certprep.bank.loader import content_root, load_bank, load_exams
@@ -195,7 +196,8 @@ class SecurityMiddleware:
         state = request.app.state
         if state.settings.accounts:
             request.state.user, request.state.email, request.state.role = (
-                state.accounts.session_of(request.cookies.get(SESSION_COOKIE)) or (None, None, None))
+                await database_work(request, state.accounts.session_of, request.cookies.get(SESSION_COOKIE))
+                or (None, None, None))
         else:  # one person on their own machine: the author of their own bank
             request.state.user, request.state.email, request.state.role = LOCAL_USER, None, "author"
         if request.method not in ("GET", "HEAD", "OPTIONS") and not same_origin(request):
@@ -246,6 +248,16 @@ def same_origin(request: Request) -> bool:
     if origin is not None:
         return urlsplit(origin).netloc == request.headers.get("host")
     return True  # no browser sent this (curl, scripts): no ambient cookies to abuse
+
+
+async def database_work(request: Request, work, *args, **kw):
+    """Run short database work from an `async` handler. SQLite's is CPU-bound Python in-process:
+    on the event loop it is cheapest (measured, benchmarks/web_load.py). PostgreSQL's waits on
+    another process and on each commit's fsync: in the thread pool, so the loop serves other
+    requests meanwhile instead of stalling a whole worker on every round trip."""
+    if request.app.state.store.engine.dialect.name == "sqlite":
+        return work(*args, **kw)
+    return await run_in_threadpool(work, *args, **kw)
 
 
 def attempts_for(request: Request) -> Attempts:

@@ -13,7 +13,9 @@ from certprep.engine.forms import MAX_PRACTICE, diagnostic_form, exam_form, prac
 from certprep.engine.scoring import InvalidResponse
 from certprep.errors import AttemptClosed, UnknownChoice
 from certprep.web.answer_form import response_from_form
-from certprep.web.app import SESSION_COOKIE, HttpError, attempts_for, error_response, now, redirect, require_author
+from certprep.web.app import (
+    SESSION_COOKIE, HttpError, attempts_for, database_work, error_response, now, redirect, require_author,
+)
 from certprep.bank.career import load_career
 
 router = APIRouter()
@@ -240,14 +242,16 @@ async def start(request: Request):
                               only=only, seed=_int(form.get("seed"), "seed", None, 0, SEED_MAX))
     else:
         raise UnknownChoice("mode", mode, ["check", "diagnostic", "exam", "practice"])
-    attempt_id = attempts.start(built, bank, feedback=feedback)
+    attempt_id = await database_work(request, attempts.start, built, bank, feedback=feedback)
     return redirect(f"/attempts/{attempt_id}")
 
 
 # ---- taking an attempt
 # Answer, flag, move and the question page are `async` and do their short database work on the
-# event loop: the work is CPU-bound Python, and measured with benchmarks/web_load.py, running it in
-# the thread pool cut SQLite throughput by a quarter and doubled p99 (threads only add GIL hand-offs).
+# event loop on SQLite: the work is CPU-bound Python, and measured with benchmarks/web_load.py,
+# running it in the thread pool cut SQLite throughput by a quarter and doubled p99 (threads only
+# add GIL hand-offs). On PostgreSQL the hot ones (page, answer, start) wait in the thread pool
+# instead (app.database_work): there the waits are round trips and commits, not Python.
 
 
 def _view(request: Request, attempt_id: int) -> AttemptView:
@@ -293,6 +297,10 @@ def _question(form, name: str = "q") -> int:
 
 @router.get("/attempts/{attempt_id}")
 async def question_page(request: Request, attempt_id: int):  # `async` for the reason above
+    return await database_work(request, _question_page, request, attempt_id)
+
+
+def _question_page(request: Request, attempt_id: int):
     view = _check_goes_on(request, _view(request, attempt_id))
     if not view.open:
         return redirect(f"/attempts/{attempt_id}/results")
@@ -312,8 +320,9 @@ async def answer(request: Request, attempt_id: int):
     form = await request.form()
     position = _question(form)
     try:
-        outcome = attempts.answer_and_advance(attempt_id, position, None, confidence=form.get("confidence") or None,
-                                              read=lambda body: response_from_form(body, form))
+        outcome = await database_work(request, attempts.answer_and_advance, attempt_id, position, None,
+                                      confidence=form.get("confidence") or None,
+                                      read=lambda body: response_from_form(body, form))
     except AttemptClosed:
         return redirect(f"/attempts/{attempt_id}/results")
     except InvalidResponse as exc:
