@@ -57,6 +57,9 @@ def free_port() -> int:
 
 def client(url: str, **kw) -> httpx.AsyncClient:
     # verify=False: plain HTTP on loopback, and it spares each client loading the CA bundle (77 ms).
+    # Idle connections are dropped after 2 s, well before uvicorn's 5 s keep-alive closes them: a
+    # request sent on a connection the server is closing fails (ReadError), where a browser retries.
+    kw.setdefault("limits", httpx.Limits(keepalive_expiry=2))
     return httpx.AsyncClient(base_url=url, timeout=120, follow_redirects=False, verify=False, **kw)
 
 
@@ -83,12 +86,17 @@ def fill(page: str) -> dict:
 
 
 def action(page: str, ending: str) -> str | None:
-    found = re.search(rf'action="(/attempts/[^"]+/{ending})"', page)
+    """The URL of a form's action, or of a link, ending in `ending` (the section review links to
+    the page that confirms finishing)."""
+    found = re.search(rf'(?:action|href)="(/attempts/[^"]+/{ending})"', page)
     return found.group(1) if found else None
 
 
 def wants_finish(page: str) -> bool:
     return action(page, "answer") is None and action(page, "finish-section") is not None
+
+
+FINISH = {"confirmed": "1"}  # what the confirmation page posts
 
 
 async def sign_up(c: httpx.AsyncClient, n: int) -> None:
@@ -159,11 +167,19 @@ def line(name: str, latencies: list[float], seconds: float) -> float:
 
 
 async def answer_all(c: httpx.AsyncClient, location: str, latencies: list[float], errors: list[str]) -> None:
-    """Answer every question as fast as possible: load the page, post the answer, finish sections."""
-    page = (await c.get(location)).text
-    while "/results" not in location:
+    """Answer every question as fast as possible: load the page, post the answer, finish sections.
+    A page that fails (a 503 when the database is busy, say) is an error, and that learner stops."""
+    async def load(location: str) -> str | None:
+        r = await c.get(location)
+        if r.status_code != 200:
+            errors.append(f"page {r.status_code}: {r.text[:200]}")
+            return None
+        return r.text
+
+    page = await load(location)
+    while page is not None and "/results" not in location:
         if wants_finish(page):
-            r = await c.post(action(page, "finish-section"))
+            r = await c.post(action(page, "finish-section"), data=FINISH)
         else:
             start = time.perf_counter()
             r = await c.post(action(page, "answer"), data=fill(page))
@@ -172,7 +188,7 @@ async def answer_all(c: httpx.AsyncClient, location: str, latencies: list[float]
             errors.append(f"{r.status_code}: {r.text[:200]}")
             return
         location = r.headers["location"]
-        page = (await c.get(location)).text
+        page = await load(location)
 
 
 async def ceiling(url: str, requests: int, concurrency: int) -> tuple[list[float], float]:
@@ -226,6 +242,8 @@ async def open_loop(url: str, tokens: list[str], think: float, duration: float, 
     clients = [client(url, cookies={SESSION_COOKIE: token}) for token in tokens]
     began = time.perf_counter()
     deadline = began + duration
+    ramped = began + think  # every learner has started: the steady state
+    steady: dict[str, list[float]] = defaultdict(list)
 
     async def timed(kind: str, request) -> httpx.Response | None:
         start = time.perf_counter()
@@ -235,6 +253,8 @@ async def open_loop(url: str, tokens: list[str], think: float, duration: float, 
             errors.append(f"{kind}: {type(exc).__name__}")
             return None
         kinds[kind].append(time.perf_counter() - start)
+        if start >= ramped:
+            steady[kind].append(time.perf_counter() - start)
         if r.status_code >= 400:
             errors.append(f"{kind}: {r.status_code} {r.text[:160]}")
             return None
@@ -251,7 +271,7 @@ async def open_loop(url: str, tokens: list[str], think: float, duration: float, 
                 return
             page = r.text
             if wants_finish(page):
-                r = await timed("finish", c.post(action(page, "finish-section")))
+                r = await timed("finish", c.post(action(page, "finish-section"), data=FINISH))
             else:
                 await asyncio.sleep(min(rng.expovariate(1 / think), max(deadline - time.perf_counter(), 0)))
                 if time.perf_counter() >= deadline:
@@ -267,11 +287,15 @@ async def open_loop(url: str, tokens: list[str], think: float, duration: float, 
     for kind in ("start", "page", "answer", "finish", "results"):
         if len(kinds[kind]) >= 2:
             line(kind, kinds[kind], elapsed)
+    for kind in ("page", "answer"):  # the ramp (2,000 exam starts in --think seconds) apart
+        if len(steady[kind]) >= 2:
+            line(f"{kind}, after the ramp", steady[kind], elapsed - think)
     print(f"{requests} requests in {elapsed:.0f} s = {requests / elapsed:.1f}/s; errors: {len(errors)}"
           + (f", e.g. {errors[0]}" if errors else ""))
     print("goals: page and answer p99 < 250 ms, zero errors")
     return {"learners": learners, "think_s": think, "duration_s": round(elapsed, 1),
             **{kind: quantiles(kinds[kind]) for kind in ("page", "answer", "results", "start", "finish")},
+            "after_ramp": {kind: quantiles(steady[kind]) for kind in ("page", "answer")},
             "errors": len(errors), "error_samples": errors[:5], "rate": round(requests / elapsed, 1)}
 
 
@@ -283,7 +307,7 @@ async def finish_practice(c: httpx.AsyncClient, n: int) -> str:
     page = (await c.get(location)).text
     while "/results" not in location:
         url = action(page, "finish-section") if wants_finish(page) else action(page, "answer")
-        r = await c.post(url, data=None if wants_finish(page) else fill(page))
+        r = await c.post(url, data=FINISH if wants_finish(page) else fill(page))
         if r.status_code != 303:
             raise RuntimeError(f"practice {n}: {r.status_code} {r.text[:300]}")
         location = r.headers["location"]

@@ -16,7 +16,7 @@ import uuid
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import bindparam, delete, func, select, text
 
 from certprep.engine.attempts import Clock, utcnow
 from certprep.errors import CertprepError, UnknownChoice
@@ -38,6 +38,10 @@ SIGNUP_TAKEN = 5  # … and "this email has an account" answers per client addre
 WINDOW = dt.timedelta(hours=24)  # failures older than this are forgotten
 BACKOFF = dt.timedelta(minutes=15)  # the first wait; it doubles with each failure past the limit
 MAX_WAIT = dt.timedelta(hours=24)
+
+
+_SESSION_OF = (select(WebSession.expires_at, User.id, User.email, User.role).join(User, User.id == WebSession.user_id)
+               .where(WebSession.token_hash == bindparam("token_hash")))
 
 
 class AccountError(CertprepError):
@@ -199,13 +203,11 @@ class Accounts:
         """(user id, email, role) of an open session, in one query (every page shows the email)."""
         if not token:
             return None
-        with self.store.read.begin() as s:
-            row = s.execute(select(WebSession.expires_at, User.id, User.email, User.role)
-                            .join(User, User.id == WebSession.user_id)
-                            .where(WebSession.token_hash == _digest(token))).first()
-            if row is None or _utc(row.expires_at) <= self.clock():
-                return None
-            return row.id, row.email, row.role
+        with self.store.reader.connect() as conn:  # every request asks: plain rows, a prebuilt statement
+            row = conn.execute(_SESSION_OF, {"token_hash": _digest(token)}).first()
+        if row is None or _utc(row.expires_at) <= self.clock():
+            return None
+        return row.id, row.email, row.role
 
     # ---- roles
 

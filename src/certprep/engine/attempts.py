@@ -16,24 +16,27 @@ Rules an attempt enforces:
   review queue, reviews of finished attempts) ask `withheld_items` first.
 
 Every operation opens its own transaction, so a process killed at any moment leaves every
-answer given before it on disk. Time comes from an injectable clock (UTC).
+answer given before it on disk. Time comes from an injectable clock (UTC). What callers get back
+(views, summaries, outcomes) is in engine/attempt_views.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from certprep.bank.blueprint import Blueprint
 from certprep.bank.items import AnyItem, split_question_key
 from certprep.bank.loader import ITEM_ADAPTER, Bank
-from certprep.engine.forms import Form, Section
+from certprep.engine.attempt_views import (
+    STRIKABLE, Answered, AttemptSummary, AttemptView, Feedback, Finished, OnFinish, QuestionRef,
+    QuestionState, label,
+)
+from certprep.engine.forms import Form
 from certprep.engine.order import shuffled
 from certprep.engine.scoring import body_of, normalize, points, score
 from certprep.errors import AttemptClosed, AttemptError, InvalidResponse, SectionLocked, UnknownChoice
@@ -41,23 +44,6 @@ from certprep.store.db import Store
 from certprep.store.models import Attempt, AttemptQuestion, ItemVersion
 
 Clock = Callable[[], dt.datetime]
-
-
-@dataclass(frozen=True)
-class Finished:
-    """What a finishing attempt reports to the layer above it (the review queue listens): the
-    answered questions as (key, share of points, confidence)."""
-
-    user: str
-    at: dt.datetime
-    answers: list[tuple[str, float, str | None]]
-
-
-# Called inside the transaction that finishes the attempt, so what it writes lands with the score.
-OnFinish = Callable[[Session, Finished], None]
-INTRO_KINDS = ("problem_solution", "case_study")  # sections that open with an intro screen
-STRIKABLE = ("single", "multiple")  # item bodies whose options can be struck through
-QuestionRef = str | int  # a question key, or its 0-based position in the attempt (what the web sends)
 
 
 def utcnow() -> dt.datetime:
@@ -73,9 +59,6 @@ def _order(attempt_id: int, key: str) -> str:
     """The seed of the order an attempt shows a question's choices in (engine/order.py)."""
     return f"{attempt_id}/{key}"
 
-
-def _label(ref: QuestionRef) -> str:
-    return str(ref + 1) if isinstance(ref, int) else ref
 
 
 def _save_snapshots(s: Session, bank: Bank, hashes: dict[str, str]) -> None:
@@ -94,107 +77,22 @@ def _save_snapshots(s: Session, bank: Bank, hashes: dict[str, str]) -> None:
 # A snapshot never changes for a given hash, so parsed items can be shared by every attempt.
 _SNAPSHOTS: dict[str, AnyItem] = {}
 
-
-@dataclass
-class QuestionState:
-    key: str
-    item: AnyItem
-    part: str | None
-    section: int
-    position: int
-    response: object | None
-    flagged: bool
-    points: int | None
-    max_points: int
-    order: str  # seeds the order of the choices shown (see engine/order.py)
-    confidence: str | None = None
-    struck: list[int] = field(default_factory=list)  # shown positions (1-based) of options struck through
-    revealed: bool = False  # its answer was shown before answering: 0 points, and final
-
-    @cached_property  # templates read it many times per page; the shuffle is the same every time
-    def body(self):
-        return shuffled(body_of(self.item, self.part), self.order)
-
-    @property
-    def answered(self) -> bool:
-        return self.response is not None
-
-    @property
-    def done(self) -> bool:
-        """Nothing more to do on it: answered, or its answer was shown."""
-        return self.answered or self.revealed
-
-
-@dataclass
-class AttemptView:
-    id: int
-    exam: str
-    mode: str
-    status: str
-    feedback: str
-    started_at: dt.datetime
-    deadline: dt.datetime | None
-    finished_at: dt.datetime | None
-    section: int
-    position: int
-    form: Form
-    questions: list[QuestionState]
-    result: dict | None
-    intro_seen: int = -1
-
-    @property
-    def open(self) -> bool:
-        return self.status == "open"
-
-    @property
-    def intro_due(self) -> str | None:
-        """The kind of the current section when its intro screen is still to be shown
-        (a problem–solution set or a case study, once, as the real exam does)."""
-        kind = self.current_section().kind
-        if self.open and kind in INTRO_KINDS and self.intro_seen < self.section:
-            return kind
-        return None
-
-    @property
-    def feedback_now(self) -> bool:
-        """Practice that shows the key after each answer: such an answer is final."""
-        return self.mode == "practice" and self.feedback == "now"
-
-    def section_questions(self, index: int | None = None) -> list[QuestionState]:
-        index = self.section if index is None else index
-        return [q for q in self.questions if q.section == index]
-
-    def current(self) -> QuestionState | None:
-        qs = self.section_questions()
-        return qs[min(self.position, len(qs) - 1)] if qs else None
-
-    def current_section(self) -> Section:
-        return self.form.sections[min(self.section, len(self.form.sections) - 1)]
-
-    def remaining(self, now: dt.datetime) -> dt.timedelta | None:
-        return None if self.deadline is None else max(self.deadline - now, dt.timedelta(0))
-
-    def question(self, ref: QuestionRef) -> QuestionState:
-        for q in self.questions:
-            if q.key == ref or q.position == ref:
-                return q
-        raise UnknownChoice("question", _label(ref), [f"1 to {len(self.questions)}"])
-
-
-@dataclass
-class Feedback:
-    """What a practice attempt with feedback "now" shows right after an answer."""
-
-    points: int
-    max_points: int
-
-
-@dataclass
-class Answered:
-    """The outcome of `answer(…, advance=True)`: feedback (practice, "now") and where it moved."""
-
-    feedback: Feedback | None
-    last_in_section: bool
+# Pages read attempts as plain rows (no ORM objects, no identity map: a third of a page's time
+# went there); statements built once keep SQLAlchemy from recomputing their cache keys.
+_ATTEMPT_ROW = select(*(c for c in Attempt.__table__.c)).where(Attempt.id == bindparam("attempt_id"))
+_QUESTION_ROWS = (select(*(c for c in AttemptQuestion.__table__.c))
+                  .where(AttemptQuestion.attempt_id == bindparam("attempt_id")).order_by(AttemptQuestion.position))
+_QUESTION_AT = _QUESTION_ROWS.where(AttemptQuestion.position == bindparam("position"))
+_QUESTION_KEYED = _QUESTION_ROWS.where(AttemptQuestion.key == bindparam("key"))
+_QUESTION_COUNT = select(func.count()).where(AttemptQuestion.attempt_id == bindparam("attempt_id"))
+_ONE_QUESTION = ((AttemptQuestion.__table__.c.attempt_id == bindparam("attempt"))
+                 & (AttemptQuestion.__table__.c.key == bindparam("question")))
+_SAVE_ANSWER = update(AttemptQuestion.__table__).where(_ONE_QUESTION).values(
+    response=bindparam("new_response"), answered_at=bindparam("at"), confidence=bindparam("sure"))
+_SAVE_SCORED = _SAVE_ANSWER.values(points=bindparam("new_points"))  # practice with feedback now
+_SET_FLAG = update(AttemptQuestion.__table__).where(_ONE_QUESTION).values(flagged=bindparam("new_flag"))
+_MOVE = update(Attempt.__table__).where(Attempt.__table__.c.id == bindparam("attempt")).values(
+    position=bindparam("new_position"))
 
 
 class Attempts:
@@ -219,41 +117,83 @@ class Attempts:
             attempt = Attempt(user_id=self.user, exam=form.exam, mode=form.mode, form=form.to_dict(),
                               feedback=feedback, status="open", started_at=now, section=0, position=0,
                               deadline=now + dt.timedelta(minutes=form.minutes) if form.minutes else None)
-            position = 0
+            s.add(attempt)
+            s.flush()
+            rows, position = [], 0
             for index, section in enumerate(form.sections):
                 for key in section.questions:
                     item_id, part = split_question_key(key)
-                    attempt.questions.append(AttemptQuestion(
-                        key=key, position=position, section=index, item_hash=hashes[item_id], flagged=False,
-                        max_points=body_of(bank.items[item_id], part).max_points()))
+                    rows.append({"attempt_id": attempt.id, "key": key, "position": position, "section": index,
+                                 "item_hash": hashes[item_id], "flagged": False,
+                                 "max_points": body_of(bank.items[item_id], part).max_points()})
                     position += 1
-            s.add(attempt)
-            s.flush()
+            s.execute(insert(AttemptQuestion), rows)  # one executemany, not 50 ORM objects
             return attempt.id
 
     # ---- reading
 
     def get(self, attempt_id: int) -> AttemptView:
-        with self.store.read.begin() as s:
-            attempt = self._load(s, attempt_id)
+        with self.store.reader.connect() as conn:
+            attempt = conn.execute(_ATTEMPT_ROW, {"attempt_id": attempt_id}).first() if 0 < attempt_id < 2**31 else None
+            if attempt is None or attempt.user_id != self.user:
+                raise self._unknown(conn, attempt_id)
             if not self._expired(attempt):
-                return self._view(s, attempt)
+                return self._view(conn, attempt, conn.execute(_QUESTION_ROWS, {"attempt_id": attempt_id}).all())
         with self.store.session.begin() as s:  # time ran out: finalise it, in a writing transaction
             return self._view(s, self._touch(s, attempt_id))
 
     def list(self, exam: str | None = None, last: int | None = None) -> list[AttemptView]:
-        """The user's attempts, oldest first; `last` keeps only the newest ones. Read-only unless
-        an open attempt has run out of time and must be finalised first."""
-        with self.store.read.begin() as s:
-            open_ = s.scalars(select(Attempt).where(Attempt.user_id == self.user, Attempt.status == "open")).all()
-            stale = any(self._expired(a) for a in open_)
-        with (self.store.session if stale else self.store.read).begin() as s:
-            q = select(Attempt.id).where(Attempt.user_id == self.user).order_by(Attempt.id.desc())
-            if exam:
-                q = q.where(Attempt.exam == exam)
-            if last is not None:
-                q = q.limit(last)
-            return [self._view(s, self._touch(s, i)) for i in reversed(s.scalars(q).all())]
+        """The user's attempts, oldest first; `last` keeps only the newest ones. Two queries
+        however many there are; read-only unless an open attempt ran out of time (scored first)."""
+        self._finalise_expired()
+        ids = select(Attempt.id).where(Attempt.user_id == self.user).order_by(Attempt.id.desc())
+        if exam:
+            ids = ids.where(Attempt.exam == exam)
+        if last is not None:
+            ids = ids.limit(last)
+        with self.store.reader.connect() as conn:
+            chosen = ids.subquery()
+            attempts = conn.execute(select(*Attempt.__table__.c).where(Attempt.id.in_(select(chosen.c.id)))
+                                    .order_by(Attempt.id)).all()
+            rows: dict[int, list] = {a.id: [] for a in attempts}
+            for row in conn.execute(select(*AttemptQuestion.__table__.c)
+                                    .where(AttemptQuestion.attempt_id.in_(select(chosen.c.id)))
+                                    .order_by(AttemptQuestion.attempt_id, AttemptQuestion.position)):
+                rows[row.attempt_id].append(row)
+            return [self._view(conn, a, rows[a.id]) for a in attempts]
+
+    def summaries(self, last: int | None = None, before: int | None = None,
+                  practice: bool = True) -> list[AttemptSummary]:
+        """The user's attempts without their questions (what lists show), oldest first: the
+        `last` newest ones (before attempt `before`), practice included unless `practice` is False."""
+        self._finalise_expired()
+        q = (select(Attempt.id, Attempt.exam, Attempt.mode, Attempt.status, Attempt.started_at, Attempt.finished_at,
+                    Attempt.result).where(Attempt.user_id == self.user).order_by(Attempt.id.desc()))
+        if before is not None:
+            q = q.where(Attempt.id < before)
+        if not practice:
+            q = q.where(Attempt.mode != "practice")
+        with self.store.reader.connect() as conn:
+            rows = conn.execute(q if last is None else q.limit(last)).all()
+        return [AttemptSummary(r.id, r.exam, r.mode, r.status, _utc(r.started_at), _utc(r.finished_at), r.result)
+                for r in reversed(rows)]
+
+    def finished_exams(self) -> set[str]:
+        """Exams the user has finished an attempt of (any mode)."""
+        with self.store.reader.connect() as conn:
+            return set(conn.scalars(select(Attempt.exam).distinct()
+                                    .where(Attempt.user_id == self.user, Attempt.status != "open")))
+
+    def _finalise_expired(self) -> None:
+        """Score the user's open attempts whose time ran out while nobody looked."""
+        with self.store.reader.connect() as conn:
+            stale = [a.id for a in conn.execute(select(Attempt.id, Attempt.status, Attempt.deadline)
+                                                .where(Attempt.user_id == self.user, Attempt.status == "open"))
+                     if self._expired(a)]
+        if stale:
+            with self.store.session.begin() as s:
+                for attempt_id in stale:
+                    self._touch(s, attempt_id)
 
     def latest_open(self, exam: str | None = None) -> int | None:
         with self.store.session.begin() as s:
@@ -280,41 +220,54 @@ class Attempts:
         With feedback "now" the answer is final and the attempt stays on it, to show the feedback."""
         if confidence not in (None, "low", "medium", "high"):
             raise UnknownChoice("confidence", confidence, ["low", "medium", "high"])
+        # The hot path of a class taking an exam: plain statements on one connection, committed
+        # before returning (the answer is durable when acknowledged), no ORM unit of work.
+        with self.store.engine.begin() as conn:
+            attempt = conn.execute(_ATTEMPT_ROW, {"attempt_id": attempt_id}).first() if 0 < attempt_id < 2**31 else None
+            if attempt is not None and attempt.user_id == self.user and attempt.status == "open" \
+                    and not self._expired(attempt):
+                return self._answer(conn, attempt, key, response, advance, confidence, read)
         with self.store.session.begin() as s:
-            attempt = self._open(s, attempt_id)
-            row = self._current_row(s, attempt, key)
-            _, part = split_question_key(row.key)
-            body = body_of(self._item(s, row.item_hash), part)
-            if read is not None:
-                response = read(shuffled(body, _order(attempt_id, row.key)))
-            feedback = None
-            if response is not None and row.revealed:
-                raise AttemptError(f"question {row.position + 1}: its answer was shown, so it counts as not "
-                                   "answered and cannot be answered now")
-            if response is not None:
-                row.confidence = confidence
-                now_mode = attempt.mode == "practice" and attempt.feedback == "now"
-                if row.response is not None and not attempt.form["sections"][row.section]["revisit"]:
-                    raise AttemptError(f"question {row.position + 1}: answers in this section are final "
-                                       "and cannot be changed")
-                if row.response is not None and now_mode:
-                    raise AttemptError(f"question {row.position + 1}: its feedback was shown, so this answer is final")
-                canonical = normalize(body, response)
-                row.response, row.answered_at = canonical, self.clock()
-                if now_mode:
-                    row.points = points(body, canonical)
-                    if split_question_key(row.key)[0] not in self._withheld(s, attempt.id):
-                        feedback = Feedback(row.points, row.max_points)
-            in_section = [q.key for q in attempt.questions if q.section == attempt.section]
-            position = in_section.index(row.key)
-            last = position + 1 >= len(in_section)
-            if advance and not last and feedback is None:
-                attempt.position = position + 1
-            return Answered(feedback, last)
+            self._open(s, attempt_id)  # raises: not the user's, finished, or out of time (scored first)
+        raise AttemptClosed(f"attempt {attempt_id} is already finished")  # status never returns to "open"
+
+    def _answer(self, conn: Connection, attempt, ref: QuestionRef, response: object | None, advance: bool,
+                confidence: str | None, read: Callable[[object], object | None] | None) -> Answered:
+        row = self._current_row(conn, attempt, ref)
+        _, part = split_question_key(row.key)
+        body = body_of(self._item(conn, row.item_hash), part)
+        if read is not None:
+            response = read(shuffled(body, _order(attempt.id, row.key)))
+        feedback = None
+        if response is not None and row.revealed:
+            raise AttemptError(f"question {row.position + 1}: its answer was shown, so it counts as not "
+                               "answered and cannot be answered now")
+        if response is not None:
+            now_mode = attempt.mode == "practice" and attempt.feedback == "now"
+            if row.response is not None and not attempt.form["sections"][row.section]["revisit"]:
+                raise AttemptError(f"question {row.position + 1}: answers in this section are final "
+                                   "and cannot be changed")
+            if row.response is not None and now_mode:
+                raise AttemptError(f"question {row.position + 1}: its feedback was shown, so this answer is final")
+            canonical = normalize(body, response)
+            saved = {"attempt": attempt.id, "question": row.key, "new_response": canonical, "at": self.clock(),
+                     "sure": confidence}
+            if now_mode:
+                saved["new_points"] = points(body, canonical)
+                if split_question_key(row.key)[0] not in self._withheld(conn, attempt.id):
+                    feedback = Feedback(saved["new_points"], row.max_points)
+            conn.execute(_SAVE_SCORED if now_mode else _SAVE_ANSWER, saved)
+        in_section = attempt.form["sections"][row.section]["questions"]  # the rows' keys, in order
+        position = in_section.index(row.key)
+        last = position + 1 >= len(in_section)
+        if advance and not last and feedback is None and attempt.position != position + 1:
+            conn.execute(_MOVE, {"attempt": attempt.id, "new_position": position + 1})
+        return Answered(feedback, last, attempt.mode)
 
     def flag(self, attempt_id: int, key: QuestionRef, flagged: bool = True) -> None:
         with self.store.session.begin() as s:
-            self._current_row(s, self._open(s, attempt_id), key).flagged = flagged
+            row = self._current_row(s, self._open(s, attempt_id), key)
+            s.execute(_SET_FLAG, {"attempt": attempt_id, "question": row.key, "new_flag": flagged})
 
     def strike(self, attempt_id: int, key: QuestionRef, choice: int, struck: bool = True) -> list[int]:
         """Strike an option through (or restore it), naming it by its shown position (1-based);
@@ -422,16 +375,18 @@ class Attempts:
 
     def withheld_items(self, exclude: int | None = None) -> dict[str, int]:
         """Item id -> the open closed-book attempt (keys at the end, not expired) that holds it."""
-        with self.store.read.begin() as s:
-            return self._withheld(s, exclude)
+        with self.store.reader.connect() as conn:
+            return self._withheld(conn, exclude)
 
-    def _withheld(self, s: Session, exclude: int | None = None) -> dict[str, int]:
-        q = select(Attempt).where(Attempt.user_id == self.user, Attempt.status == "open", Attempt.feedback == "end")
-        out: dict[str, int] = {}
-        for attempt in s.scalars(q).all():
-            if attempt.id != exclude and not self._expired(attempt):
-                out.update({split_question_key(r.key)[0]: attempt.id for r in attempt.questions})
-        return out
+    def _withheld(self, s: Session | Connection, exclude: int | None = None) -> dict[str, int]:
+        q = select(Attempt.id, Attempt.status, Attempt.deadline).where(
+            Attempt.user_id == self.user, Attempt.status == "open", Attempt.feedback == "end")
+        holding = [a.id for a in s.execute(q) if a.id != exclude and not self._expired(a)]
+        if not holding:
+            return {}
+        keys = s.execute(select(AttemptQuestion.attempt_id, AttemptQuestion.key)
+                         .where(AttemptQuestion.attempt_id.in_(holding)).order_by(AttemptQuestion.attempt_id))
+        return {split_question_key(key)[0]: attempt_id for attempt_id, key in keys}
 
     # ---- history for practice filters
 
@@ -483,9 +438,12 @@ class Attempts:
         # database would overflow
         attempt = s.get(Attempt, attempt_id) if 0 < attempt_id < 2**31 else None
         if attempt is None or attempt.user_id != self.user:
-            mine = s.scalars(select(Attempt.id).where(Attempt.user_id == self.user).order_by(Attempt.id)).all()
-            raise UnknownChoice("attempt", attempt_id, mine)
+            raise self._unknown(s, attempt_id)
         return attempt
+
+    def _unknown(self, s: Session | Connection, attempt_id: int) -> UnknownChoice:
+        mine = s.scalars(select(Attempt.id).where(Attempt.user_id == self.user).order_by(Attempt.id)).all()
+        return UnknownChoice("attempt", attempt_id, mine)
 
     def _expired(self, attempt: Attempt) -> bool:
         """Open, with a deadline that has passed: it must be finalised before anything else."""
@@ -509,22 +467,27 @@ class Attempts:
             raise AttemptClosed(f"attempt {attempt_id} is already finished")
         return attempt
 
-    def _current_row(self, s: Session, attempt: Attempt, ref: QuestionRef) -> AttemptQuestion:
-        """The row of a question of the current section; errors name its position, never its
-        key (item ids are bank ids, and they hint at the answer)."""
-        row = next((q for q in attempt.questions if q.key == ref or q.position == ref), None)
+    def _current_row(self, s: Session | Connection, attempt, ref: QuestionRef):
+        """The row (plain, read-only) of a question of the current section; errors name its
+        position, never its key (item ids are bank ids, and they hint at the answer)."""
+        if isinstance(ref, int):
+            row = s.execute(_QUESTION_AT, {"attempt_id": attempt.id, "position": ref}).first()
+        else:
+            row = s.execute(_QUESTION_KEYED, {"attempt_id": attempt.id, "key": ref}).first()
         if row is None:
-            raise UnknownChoice("question", _label(ref), [f"1 to {len(attempt.questions)}"])
-        label = f"question {row.position + 1}"
+            count = s.execute(_QUESTION_COUNT, {"attempt_id": attempt.id}).scalar()
+            raise UnknownChoice("question", label(ref), [f"1 to {count}"])
+        named = f"question {row.position + 1}"
         if row.section < attempt.section:
-            raise SectionLocked(f"{label}: section {row.section + 1} is finished and locked")
+            raise SectionLocked(f"{named}: section {row.section + 1} is finished and locked")
         if row.section > attempt.section:
-            raise SectionLocked(f"{label}: finish section {attempt.section + 1} before section {row.section + 1}")
+            raise SectionLocked(f"{named}: finish section {attempt.section + 1} before section {row.section + 1}")
         return row
 
-    def _item(self, s: Session, hash_: str) -> AnyItem:
+    def _item(self, s: Session | Connection, hash_: str) -> AnyItem:
         if hash_ not in _SNAPSHOTS:
-            _SNAPSHOTS[hash_] = ITEM_ADAPTER.validate_python(s.get(ItemVersion, hash_).body)
+            body = s.execute(select(ItemVersion.body).where(ItemVersion.hash == hash_)).scalar_one()
+            _SNAPSHOTS[hash_] = ITEM_ADAPTER.validate_python(body)
         return _SNAPSHOTS[hash_]
 
     def _finalise(self, s: Session, attempt: Attempt, status: str) -> None:
@@ -552,9 +515,11 @@ class Attempts:
                                                  if r.confidence == "high" and r.response is not None
                                                  and (r.points or 0) < r.max_points]
 
-    def _view(self, s: Session, attempt: Attempt) -> AttemptView:
+    def _view(self, s: Session | Connection, attempt, rows=None) -> AttemptView:
+        """The view of an attempt: an ORM `Attempt`, or its row with its questions' rows (the
+        read path of `get`; both have the same attribute names)."""
         states = []
-        for row in attempt.questions:
+        for row in attempt.questions if rows is None else rows:
             _, part = split_question_key(row.key)
             states.append(QuestionState(row.key, self._item(s, row.item_hash), part, row.section, row.position,
                                         row.response, row.flagged, row.points, row.max_points,
@@ -566,4 +531,5 @@ class Attempts:
                            intro_seen=attempt.intro_seen if attempt.intro_seen is not None else -1)
 
 
-__all__ = ["Attempts", "AttemptView", "QuestionState", "Feedback", "InvalidResponse", "utcnow"]
+__all__ = ["Answered", "Attempts", "AttemptView", "AttemptSummary", "Finished", "QuestionState", "Feedback",
+           "InvalidResponse", "utcnow"]

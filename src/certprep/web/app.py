@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,7 +33,7 @@ from certprep.engine.attempts import Clock, utcnow
 from certprep.errors import AttemptError, BankError, CertprepError, FormError, UnknownChoice
 from certprep.store.db import Store
 from certprep import markup
-from certprep.web.http import SESSION_COOKIE, HttpError, error_response
+from certprep.web.http import SESSION_COOKIE, HttpError, database_work, error_response
 
 HERE = Path(__file__).parent
 LOCAL_USER = "local"
@@ -64,9 +65,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.content = content
     app.state.accounts = Accounts(store, settings.clock)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.filters["md"] = markup.markdown
-    templates.env.filters["inline"] = markup.inline
-    templates.env.filters["plain"] = markup.plain
+    # The bank's texts are few and fixed while the app runs: each is rendered once, not on every
+    # page that shows it (Markdown was a third of a question page). Bounded, as is everything.
+    templates.env.filters["md"] = lru_cache(maxsize=8192)(markup.markdown)
+    templates.env.filters["inline"] = lru_cache(maxsize=8192)(markup.inline)
+    templates.env.filters["plain"] = lru_cache(maxsize=8192)(markup.plain)
     templates.env.filters["literal"] = markup.literal
     templates.env.filters["summary"] = markup.summary
     templates.env.globals["blank_labels"] = markup.blank_labels
@@ -174,7 +177,8 @@ class SecurityMiddleware:
         state = request.app.state
         if state.settings.accounts:
             request.state.user, request.state.email, request.state.role = (
-                state.accounts.session_of(request.cookies.get(SESSION_COOKIE)) or (None, None, None))
+                await database_work(request, state.accounts.session_of, request.cookies.get(SESSION_COOKIE))
+                or (None, None, None))
         else:  # one person on their own machine: the author of their own bank
             request.state.user, request.state.email, request.state.role = LOCAL_USER, None, "author"
         if request.method not in ("GET", "HEAD", "OPTIONS") and not same_origin(request):

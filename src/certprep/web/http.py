@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from certprep.engine.attempts import Attempts
@@ -52,6 +53,16 @@ def exam_of(request: Request, code: str):
     if code.lower() not in exams:
         raise UnknownChoice("exam", code, sorted(exams))
     return exams[code.lower()]
+
+
+async def database_work(request: Request, work, *args, **kw):
+    """Run short database work from an `async` handler. SQLite's is CPU-bound Python in-process:
+    on the event loop it is cheapest (measured, benchmarks/web_load.py). PostgreSQL's waits on
+    another process and on each commit's fsync: in the thread pool, so the loop serves other
+    requests meanwhile instead of stalling a whole worker on every round trip."""
+    if request.app.state.store.engine.dialect.name == "sqlite":
+        return work(*args, **kw)
+    return await run_in_threadpool(work, *args, **kw)
 
 
 def attempts_for(request: Request) -> Attempts:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
@@ -13,7 +13,9 @@ from certprep.engine.forms import MAX_PRACTICE, diagnostic_form, exam_form, prac
 from certprep.engine.scoring import InvalidResponse
 from certprep.errors import AttemptClosed, UnknownChoice
 from certprep.web.answer_form import response_from_form
-from certprep.web.http import SESSION_COOKIE, HttpError, attempts_for, exam_of, now, page, redirect, require_author
+from certprep.web.http import (
+    SESSION_COOKIE, HttpError, attempts_for, database_work, exam_of, now, page, redirect, require_author,
+)
 from certprep.bank.career import load_career
 
 router = APIRouter()
@@ -43,9 +45,9 @@ def home(request: Request):
     if request.state.user:
         state = request.app.state
         attempts = attempts_for(request)
-        recent = attempts.list(last=5)
+        recent = attempts.summaries(last=5)
         calibration = load_calibration(state.store)
-        attempted = {v.exam for v in attempts.list() if v.result}
+        attempted = attempts.finished_exams()
         for code, bp in state.exams.items():
             if code not in attempted:  # an estimate for an exam never tried would be borrowed from another
                 continue
@@ -220,14 +222,16 @@ async def start(request: Request):
                               only=only, seed=_int(form.get("seed"), "seed", None, 0, SEED_MAX))
     else:
         raise UnknownChoice("mode", mode, ["check", "diagnostic", "exam", "practice"])
-    attempt_id = attempts.start(built, bank, feedback=feedback)
+    attempt_id = await database_work(request, attempts.start, built, bank, feedback=feedback)
     return redirect(f"/attempts/{attempt_id}")
 
 
 # ---- taking an attempt
-# Answer, flag and move stay `async` and do their short database work on the event loop: the
-# work is CPU-bound Python, and measured with benchmarks/web_load.py, running it in the thread
-# pool cut SQLite throughput by a quarter and doubled p99 (threads only add GIL hand-offs).
+# Answer, flag, move and the question page are `async` and do their short database work on the
+# event loop on SQLite: the work is CPU-bound Python, and measured with benchmarks/web_load.py,
+# running it in the thread pool cut SQLite throughput by a quarter and doubled p99 (threads only
+# add GIL hand-offs). On PostgreSQL the hot ones (page, answer, start) wait in the thread pool
+# instead (http.database_work): there the waits are round trips and commits, not Python.
 
 
 def _view(request: Request, attempt_id: int) -> AttemptView:
@@ -245,15 +249,21 @@ def _check_goes_on(request: Request, view: AttemptView) -> AttemptView:
     return Checks(attempts_for(request), request.app.state.bank).advance(view.id)
 
 
+HISTORY_PAGE = 25  # attempts per page of the history: the page costs the same after a hundred
+
+
 @router.get("/attempts")
-def history(request: Request):
-    views = attempts_for(request).list()
+def history(request: Request, before: int | None = Query(None, ge=1, le=2**31)):
+    attempts = attempts_for(request)
+    shown = attempts.summaries(last=HISTORY_PAGE + 1, before=before)
     # Trends plot scaled scores, which only exams and diagnostics estimate: a six-question
     # practice set would swing the line. Series are named by domain, not by id.
-    return page(request, "history.html", attempts=list(reversed(views)),
+    scored = attempts.summaries(practice=False)
+    return page(request, "history.html", attempts=list(reversed(shown[-HISTORY_PAGE:])), before=before,
+                older=shown[-HISTORY_PAGE].id if len(shown) > HISTORY_PAGE else None,
                 chart=[{"id": v.id, "exam": v.exam.upper(), "mode": v.mode, "score": v.result["scaled_score"],
                         "domains": {d["name"]: d["percent"] for d in v.result["domains"]}}
-                       for v in views if v.result and v.mode != "practice"])
+                       for v in scored if v.result])
 
 
 def _question(form, name: str = "q") -> int:
@@ -266,7 +276,11 @@ def _question(form, name: str = "q") -> int:
 
 
 @router.get("/attempts/{attempt_id}")
-def question_page(request: Request, attempt_id: int):
+async def question_page(request: Request, attempt_id: int):  # `async` for the reason above
+    return await database_work(request, _question_page, request, attempt_id)
+
+
+def _question_page(request: Request, attempt_id: int):
     view = _check_goes_on(request, _view(request, attempt_id))
     if not view.open:
         return redirect(f"/attempts/{attempt_id}/results")
@@ -288,15 +302,17 @@ async def answer(request: Request, attempt_id: int):
     form = await request.form()
     position = _question(form)
     try:
-        outcome = attempts.answer_and_advance(attempt_id, position, None, confidence=form.get("confidence") or None,
-                                              read=lambda body: response_from_form(body, form))
+        outcome = await database_work(request, attempts.answer_and_advance, attempt_id, position, None,
+                                      confidence=form.get("confidence") or None,
+                                      read=lambda body: response_from_form(body, form))
     except AttemptClosed:
         return redirect(f"/attempts/{attempt_id}/results")
     except InvalidResponse as exc:
         raise HttpError(400, f"that answer does not fit the question: {exc}") from exc
     if outcome.feedback is not None:
         return redirect(f"/attempts/{attempt_id}")  # the same question, now with its feedback
-    if _check_goes_on(request, attempts.get(attempt_id)).mode == "check":
+    if outcome.mode == "check":
+        _check_goes_on(request, attempts.get(attempt_id))
         return redirect(f"/attempts/{attempt_id}")  # the next question, or the results
     if form.get("go") == "review" or outcome.last_in_section:
         return redirect(f"/attempts/{attempt_id}/section")
