@@ -117,7 +117,8 @@ def test_every_domain_gets_its_share_of_the_questions(pool):
 def test_exposure_no_question_in_more_than_a_quarter_of_checks(pool):
     """200 learners of spread abilities answering as the authored difficulties predict: the
     randomesque draw keeps every question under a quarter of the checks, where always taking
-    the most informative question (a bin of one) serves the same questions far more often."""
+    the most informative question (a bin of one) serves the same questions far more often (how much
+    more depends on the bank's size: a bigger pool spreads even the greedy choice)."""
     import certprep.learn.adaptive as adaptive
     from certprep.learn.irt import p_correct
 
@@ -138,7 +139,8 @@ def test_exposure_no_question_in_more_than_a_quarter_of_checks(pool):
             adaptive.BIN = old
         return max(seen.values()) / runs
 
-    assert exposure(adaptive.BIN) <= 0.25 < exposure(1)
+    binned, greedy = exposure(adaptive.BIN), exposure(1)
+    assert binned <= 0.25 and greedy > 1.5 * binned  # 0.14 vs 0.24 with the bank of 2026-12
 
 
 # ---- the attempt that grows

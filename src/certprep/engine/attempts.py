@@ -91,6 +91,9 @@ _SAVE_ANSWER = update(AttemptQuestion.__table__).where(_ONE_QUESTION).values(
     response=bindparam("new_response"), answered_at=bindparam("at"), confidence=bindparam("sure"))
 _SAVE_SCORED = _SAVE_ANSWER.values(points=bindparam("new_points"))  # practice with feedback now
 _SET_FLAG = update(AttemptQuestion.__table__).where(_ONE_QUESTION).values(flagged=bindparam("new_flag"))
+_SET_STRUCK = update(AttemptQuestion.__table__).where(_ONE_QUESTION).values(struck=bindparam("new_struck"))
+_REVEAL = update(AttemptQuestion.__table__).where(_ONE_QUESTION).values(revealed=True, points=0,
+                                                                       answered_at=bindparam("at"))
 _MOVE = update(Attempt.__table__).where(Attempt.__table__.c.id == bindparam("attempt")).values(
     position=bindparam("new_position"))
 
@@ -281,9 +284,9 @@ class Attempts:
             if not 1 <= choice <= len(body.options):
                 raise UnknownChoice("option", choice, [f"1 to {len(body.options)}"])
             now = set(row.struck or [])
-            now = now | {choice} if struck else now - {choice}
-            row.struck = sorted(now)  # a new list, so the JSON column is saved
-            return row.struck
+            now = sorted(now | {choice} if struck else now - {choice})
+            s.execute(_SET_STRUCK, {"attempt": attempt_id, "question": row.key, "new_struck": now})
+            return now
 
     def reveal(self, attempt_id: int, key: QuestionRef) -> None:
         """Practice with feedback "now": show a question's answer before answering it. The
@@ -300,7 +303,7 @@ class Attempts:
             if item_id in (withheld := self._withheld(s, attempt.id)):
                 raise AttemptError(f"{label} is in your open attempt {withheld[item_id]}; its answer is "
                                    "shown after you finish that attempt")
-            row.revealed, row.points, row.answered_at = True, 0, self.clock()
+            s.execute(_REVEAL, {"attempt": attempt_id, "question": row.key, "at": self.clock()})
 
     def dismiss_intro(self, attempt_id: int) -> None:
         """The intro screen of the current section was read (Continue): it is not shown again."""
