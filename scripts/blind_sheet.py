@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from certprep.answers import HIDDEN
+from certprep.answers import without_keys
 from certprep.bank.loader import Bank, item_files, load_file
 
 
@@ -24,14 +24,6 @@ class _Literal(yaml.SafeDumper):
 
 _Literal.add_representer(str, lambda d, s: d.represent_scalar(
     "tag:yaml.org,2002:str", s, style="|" if "\n" in s else None))
-
-
-def _blind(value):
-    if isinstance(value, dict):
-        return {k: _blind(v) for k, v in value.items() if k not in HIDDEN}
-    if isinstance(value, list):
-        return [_blind(v) for v in value]
-    return value
 
 
 def main() -> None:
@@ -47,7 +39,7 @@ def main() -> None:
         raise SystemExit(str(problem))
     numbers = {}
     for n, item in enumerate(sorted(bank.items.values(), key=lambda i: i.id), 1):
-        data = _blind(item.model_dump(mode="json", exclude_none=True, exclude_defaults=True))
+        data = without_keys(item.model_dump(mode="json", exclude_none=True, exclude_defaults=True))
         for field in ("id", "skills", "difficulty"):  # the reviewer judges the key, not the tagging
             data.pop(field, None)
         numbers[n] = item.id

@@ -66,11 +66,13 @@ def apply(attempts: Attempts, attempt_id: int, form: Form, checked: dict) -> dic
     return view.result  # type: ignore[return-value]
 
 
-def _strip(value):
+def without_keys(value):
+    """A dumped item or body with every key, explanation and source left out (HIDDEN), at any depth:
+    what a learner, or a blind reviewer, may see before answering."""
     if isinstance(value, dict):
-        return {k: _strip(v) for k, v in value.items() if k not in HIDDEN}
+        return {k: without_keys(v) for k, v in value.items() if k not in HIDDEN}
     if isinstance(value, list):
-        return [_strip(v) for v in value]
+        return [without_keys(v) for v in value]
     return value
 
 
@@ -82,7 +84,7 @@ def describe_form(form: Form, bank: Bank) -> dict:
         for key in section.questions:
             item_id, part = split_question_key(key)
             body = body_of(bank.items[item_id], part)
-            questions.append({"key": key, **_strip(body.model_dump(mode="json"))})
+            questions.append({"key": key, **without_keys(body.model_dump(mode="json"))})
         sections.append({"kind": section.kind, "title": section.title, "revisit": section.revisit,
                          "questions": questions})
     return {"exam": form.exam, "mode": form.mode, "seed": form.seed, "bank_version": form.bank_version,
