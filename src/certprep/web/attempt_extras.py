@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from certprep.web.http import HttpError, attempts_for, now, page, redirect
+from certprep.web.http import HttpError, attempts_for, int_field, now, page, question_index, redirect
 
 router = APIRouter()
 
@@ -37,19 +37,11 @@ def intro_read(request: Request, attempt_id: int):
     return redirect(f"/attempts/{attempt_id}")
 
 
-def _question(form) -> int:
-    from certprep.web.routes import _question
-
-    return _question(form)
-
-
 def _option(form) -> tuple[int, bool]:
     """The option named by `strike` (strike it through) or `restore` (undo), by shown position."""
-    from certprep.web.routes import _int
-
     for name, struck in (("strike", True), ("restore", False)):
         if form.get(name) not in (None, ""):
-            return _int(form.get(name), name, None, 1, 100), struck
+            return int_field(form.get(name), name, None, 1, 100), struck
     raise HttpError(400, "name the option by its position: strike=N or restore=N")
 
 
@@ -57,7 +49,7 @@ def _option(form) -> tuple[int, bool]:
 async def strike(request: Request, attempt_id: int):
     """Strike an option through or restore it (app.js posts it; the page stays as it is)."""
     form = await request.form()
-    position = _question(form)
+    position = question_index(form)
     choice, struck = _option(form)
     attempts_for(request).strike(attempt_id, position, choice, struck)
     return redirect(f"/attempts/{attempt_id}")
@@ -67,5 +59,5 @@ async def strike(request: Request, attempt_id: int):
 async def reveal(request: Request, attempt_id: int):
     """Practice: show the answer before answering; the question then counts as not answered."""
     attempts = attempts_for(request)
-    attempts.reveal(attempt_id, _question(await request.form()))
+    attempts.reveal(attempt_id, question_index(await request.form()))
     return redirect(f"/attempts/{attempt_id}")

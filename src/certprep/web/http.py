@@ -65,6 +65,25 @@ async def database_work(request: Request, work, *args, **kw):
     return await run_in_threadpool(work, *args, **kw)
 
 
+def int_field(value, name: str, default: int | None = None, lo: int = -(2**63), hi: int = 2**63 - 1) -> int | None:
+    """A whole number from a form or query, within [lo, hi] (the 400 says the range)."""
+    if value in (None, ""):
+        return default
+    text = str(value).strip()
+    if not (text.lstrip("-").isdigit() and len(text) <= 20 and lo <= int(text) <= hi):
+        raise HttpError(400, f"{name} must be a whole number from {lo} to {hi}")
+    return int(text)
+
+
+def question_index(form, name: str = "q") -> int:
+    """The 0-based position of the question a form or URL names by its number in the attempt
+    (never by item id: ids are bank ids, and they hint at the answer)."""
+    n = int_field(form.get(name), name, None, 1, 10_000)
+    if n is None:
+        raise HttpError(400, f"{name} must be the question's number in the attempt")
+    return n - 1
+
+
 def attempts_for(request: Request) -> Attempts:
     user = request.state.user
     if user is None:

@@ -14,7 +14,8 @@ from certprep.engine.scoring import InvalidResponse
 from certprep.errors import AttemptClosed, UnknownChoice
 from certprep.web.answer_form import response_from_form
 from certprep.web.http import (
-    SESSION_COOKIE, HttpError, attempts_for, database_work, exam_of, now, page, redirect, require_author,
+    SESSION_COOKIE, HttpError, attempts_for, database_work, exam_of, int_field, now, page, question_index, redirect,
+    require_author,
 )
 from certprep.bank.career import load_career
 
@@ -181,16 +182,6 @@ def practice_builder(request: Request, exam: str = "ai-103"):
     return page(request, "practice.html", bp=exam_of(request, exam), types=ITEM_TYPES)
 
 
-def _int(value, name: str, default: int | None = None, lo: int = -(2**63), hi: int = 2**63 - 1) -> int | None:
-    """A whole number from a form or query, within [lo, hi] (the 400 says the range)."""
-    if value in (None, ""):
-        return default
-    text = str(value).strip()
-    if not (text.lstrip("-").isdigit() and len(text) <= 20 and lo <= int(text) <= hi):
-        raise HttpError(400, f"{name} must be a whole number from {lo} to {hi}")
-    return int(text)
-
-
 @router.post("/attempts")
 async def start(request: Request):
     attempts = attempts_for(request)
@@ -205,21 +196,21 @@ async def start(request: Request):
     if mode == "diagnostic":  # questions the learner has not seen come first
         built, feedback = diagnostic_form(bank, bp, seen=attempts.seen_items()), "end"
     elif mode == "exam":
-        built, feedback = exam_form(bank, bp, _int(form.get("questions"), "questions", None, 1, 1000),
-                                    _int(form.get("seed"), "seed", None, 0, SEED_MAX), seen=attempts.seen_items()), "end"
+        built, feedback = exam_form(bank, bp, int_field(form.get("questions"), "questions", None, 1, 1000),
+                                    int_field(form.get("seed"), "seed", None, 0, SEED_MAX), seen=attempts.seen_items()), "end"
     elif mode == "practice":
         history = form.get("history") or "all"
         if history not in ("all", "unseen", "missed", "flagged"):
             raise UnknownChoice("history filter", history, ["all", "unseen", "missed", "flagged"])
         only = attempts.history_pool(bank, bp.code, unseen=history == "unseen", flagged=history == "flagged",
-                                     missed=_int(form.get("last"), "last", 3, 1, 100) if history == "missed" else None)
+                                     missed=int_field(form.get("last"), "last", 3, 1, 100) if history == "missed" else None)
         withheld = attempts.withheld_items()
         if withheld:  # questions of an open exam are never practised with their keys meanwhile
             only = (set(bank.items) if only is None else only) - set(withheld)
         feedback = str(form.get("feedback") or "now")
         built = practice_form(bank, bp, domains=form.getlist("domain"), skills=[s for s in form.getlist("skill") if s],
-                              types=form.getlist("type"), count=_int(form.get("count"), "count", 10, 1, MAX_PRACTICE),
-                              only=only, seed=_int(form.get("seed"), "seed", None, 0, SEED_MAX))
+                              types=form.getlist("type"), count=int_field(form.get("count"), "count", 10, 1, MAX_PRACTICE),
+                              only=only, seed=int_field(form.get("seed"), "seed", None, 0, SEED_MAX))
     else:
         raise UnknownChoice("mode", mode, ["check", "diagnostic", "exam", "practice"])
     attempt_id = await database_work(request, attempts.start, built, bank, feedback=feedback)
@@ -266,15 +257,6 @@ def history(request: Request, before: int | None = Query(None, ge=1, le=2**31)):
                        for v in scored if v.result])
 
 
-def _question(form, name: str = "q") -> int:
-    """The 0-based position of the question a form or URL names by its number in the attempt
-    (never by item id: ids are bank ids, and they hint at the answer)."""
-    n = _int(form.get(name), name, None, 1, 10_000)
-    if n is None:
-        raise HttpError(400, f"{name} must be the question's number in the attempt")
-    return n - 1
-
-
 @router.get("/attempts/{attempt_id}")
 async def question_page(request: Request, attempt_id: int):  # `async` for the reason above
     return await database_work(request, _question_page, request, attempt_id)
@@ -300,7 +282,7 @@ def _question_page(request: Request, attempt_id: int):
 async def answer(request: Request, attempt_id: int):
     attempts = attempts_for(request)
     form = await request.form()
-    position = _question(form)
+    position = question_index(form)
     try:
         outcome = await database_work(request, attempts.answer_and_advance, attempt_id, position, None,
                                       confidence=form.get("confidence") or None,
@@ -326,7 +308,7 @@ async def flag(request: Request, attempt_id: int):
     now shows the key on saving, so there the choice stays unsaved; app.js keeps it on screen)."""
     attempts = attempts_for(request)
     form = await request.form()
-    position = _question(form)
+    position = question_index(form)
     view = attempts.get(attempt_id)
     if view.open and not view.feedback_now:
         try:
@@ -343,7 +325,7 @@ async def flag(request: Request, attempt_id: int):
 async def goto(request: Request, attempt_id: int):
     attempts = attempts_for(request)
     form = await request.form()
-    attempts.goto(attempt_id, _int(form.get("position"), "position", 0, 0, 10_000))
+    attempts.goto(attempt_id, int_field(form.get("position"), "position", 0, 0, 10_000))
     return redirect(f"/attempts/{attempt_id}")
 
 
