@@ -24,12 +24,11 @@ import functools
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from certprep.bank.items import AnyItem
 from certprep.interop.importing import matching as matching_item
 from certprep.interop.importing import (
-    TF_NOTE, ImportReport, Series, Skipped, Unreadable, admit, draft, excerpt, item_id, keyed_choice, letter, paused_gc,
+    TF_NOTE, FileReader, ImportReport, Skipped, Unreadable, admit, draft, excerpt, item_id, keyed_choice, letter, paused_gc,
     true_false, validate,
 )
 from certprep.interop.rich_text import split_marker, to_markdown
@@ -151,15 +150,8 @@ def qtype(body: str | None) -> str:
     return "matching" if all(len(split(a, "->")) > 1 for a in split(body, "=")[2::2]) else "shortanswer"
 
 
-class Reader:
+class Reader(FileReader):
     """Reads one file's questions into items, notes and skipped questions."""
-
-    def __init__(self, source: str) -> None:
-        self.source, self.stem = source, Path(source).stem
-        self.report = ImportReport()
-        self.items: list[AnyItem] = []
-        self.ours: set[str] = set()
-        self.series = Series()
 
     def text(self, raw: str, fmt: str, media: list[str]) -> str:
         return to_markdown(unesc(raw), fmt, media)

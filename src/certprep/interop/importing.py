@@ -267,3 +267,15 @@ class Series:
                 report.skipped.extend(Skipped(where, number, f"{identifier}#{part}", "truefalse", str(exc))
                                       for where, number, part, *_ in parts)
         return out
+
+
+class FileReader:
+    """What every importer keeps while it reads one file: the file's name, the report, the items
+    read so far, the ids of items that are ours (exported by certprep), and the Yes/No series."""
+
+    def __init__(self, source: str) -> None:
+        self.source, self.stem = source, Path(source).stem
+        self.report = ImportReport()
+        self.items: list[AnyItem] = []
+        self.ours: set[str] = set()
+        self.series = Series()

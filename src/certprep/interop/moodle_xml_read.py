@@ -24,7 +24,6 @@ import binascii
 import html
 import json
 import re
-from pathlib import Path
 
 import nh3
 from lxml import etree
@@ -32,7 +31,7 @@ from lxml import etree
 from certprep.bank.items import AnyItem
 from certprep.interop.importing import matching as matching_item
 from certprep.interop.importing import (
-    TF_NOTE, ImportReport, Series, Skipped, Unreadable, admit, draft, excerpt, item_id, keyed_choice, letter, paused_gc,
+    TF_NOTE, FileReader, ImportReport, Skipped, Unreadable, admit, draft, excerpt, item_id, keyed_choice, letter, paused_gc,
     true_false, validate,
 )
 from certprep.interop.rich_text import split_marker, to_markdown
@@ -67,15 +66,8 @@ def unescape_gap(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text).strip()
 
 
-class Reader:
+class Reader(FileReader):
     """Reads one file's questions into items, notes and skipped questions."""
-
-    def __init__(self, source: str) -> None:
-        self.source, self.stem = source, Path(source).stem
-        self.report = ImportReport()
-        self.items: list[AnyItem] = []
-        self.ours: set[str] = set()
-        self.series = Series()
 
     def read(self, quiz) -> tuple[list[AnyItem], ImportReport]:
         number = 0
