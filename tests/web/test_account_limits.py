@@ -6,10 +6,7 @@ Secure over HTTPS."""
 
 from __future__ import annotations
 
-import os
 import statistics
-import subprocess
-import sys
 import time
 
 import httpx2 as httpx
@@ -17,6 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from benchmarks.web_load import free_port
+
+from .servers import serve
 
 
 PASSWORD = "correct horse battery"
@@ -115,24 +114,11 @@ def test_session_cookies_are_secure_over_https(make_app):
         forced.state.store.close()
 
 
-def serve(db: str, port: int, *flags: str) -> subprocess.Popen:
-    env = {**os.environ, "CERTPREP_DATABASE_URL": db}
-    proc = subprocess.Popen([sys.executable, "-m", "certprep", "serve", "--accounts", "--port", str(port), *flags],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(300):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
-            return proc
-        except httpx.TransportError:
-            time.sleep(0.1)
-    proc.kill()
-    raise AssertionError("the server did not start")
-
 
 @pytest.mark.parametrize("flags, trusted", [((), False), (("--proxy-headers",), True)])
 def test_forwarded_headers_count_only_with_proxy_headers(tmp_path, flags, trusted):
     port = free_port()
-    server = serve(f"sqlite:///{tmp_path / 'proxy.db'}", port, *flags)
+    server = serve(f"sqlite:///{tmp_path / 'proxy.db'}", port, "--accounts", *flags)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}") as web:
             created = web.post("/signup", data={"email": "p@example.com", "password": PASSWORD},

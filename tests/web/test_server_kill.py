@@ -3,30 +3,16 @@ and the remaining time is still counted from the deadline stored when the attemp
 
 from __future__ import annotations
 
-import os
 import re
 import signal
-import subprocess
-import sys
 import time
 
 import httpx2 as httpx
 
 from benchmarks.web_load import fill, free_port
 
+from .servers import serve
 
-def serve(db: str, port: int) -> subprocess.Popen:
-    env = {**os.environ, "CERTPREP_DATABASE_URL": db}
-    proc = subprocess.Popen([sys.executable, "-m", "certprep", "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(300):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
-            return proc
-        except httpx.TransportError:
-            time.sleep(0.1)
-    proc.kill()
-    raise AssertionError("the server did not start")
 
 
 def remaining(page: str) -> int:

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx2 as httpx
 
 from benchmarks.web_load import free_port
+
+from .servers import serve
 
 
 def children(pid: int) -> list[int]:
@@ -36,24 +36,10 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def serve(db: str, port: int) -> subprocess.Popen:
-    env = {**os.environ, "CERTPREP_DATABASE_URL": db}
-    proc = subprocess.Popen([sys.executable, "-m", "certprep", "serve", "--workers", "2", "--port", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/", timeout=1).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            time.sleep(0.2)
-    proc.kill()
-    raise AssertionError("the server did not start")
-
 
 def test_workers_exit_when_the_supervisor_is_killed(tmp_path):
     db, port = f"sqlite:///{tmp_path / 'workers.db'}", free_port()
-    supervisor = serve(db, port)
+    supervisor = serve(db, port, "--workers", "2")
     workers = []
     try:
         deadline = time.monotonic() + 30
@@ -74,7 +60,7 @@ def test_workers_exit_when_the_supervisor_is_killed(tmp_path):
                 raise AssertionError("the port still answers")
             except httpx.TransportError:
                 pass
-        restarted = serve(db, port)  # the address is free again
+        restarted = serve(db, port, "--workers", "2")  # the address is free again
         restarted.terminate()
         restarted.wait(timeout=20)
     finally:
