@@ -146,8 +146,12 @@ def test_an_exam_with_flag_review_locked_section_and_time_out(live, page: Page):
     page.get_by_role("button", name="Yes, finish section 1").click()
     expect(page.get_by_text("cannot go back")).to_be_visible()  # the problem–solution section's intro
     page.get_by_role("button", name="Continue").click()
+    # Back starts only once Continue's navigation has landed: a Back that interrupts a navigation
+    # detaches Chromium's page ("Not attached to an active page"), a flake CI once hit.
+    expect(page.locator(".progress")).to_be_visible()
     for _ in range(4):  # past the intro, the confirmation and the review screen, to a section 1 question
-        page.go_back()
+        page.go_back(wait_until="load")
+        page.wait_for_load_state("load")
     expect(page.locator(".progress")).not_to_have_text("Question 1 of 1")
     assert "section 2" in page.locator(".attempt-bar").inner_text() or "locked" in page.content()
     live.clock.advance(minutes=100)
