@@ -116,6 +116,22 @@ def test_prompt_flow_is_retiring_in_the_catalog_and_items_must_say_so(exams, tmp
     assert "retiring service 'prompt flow'" in problem.message and problem.line == 10
 
 
+def test_a_retired_model_is_flagged_by_its_id_but_not_its_successors_or_in_a_retired_item(exams, tmp_path):
+    """gpt-image-1 retired on 2026-10-23; gpt-image-1.5 and gpt-image-1-mini are current, and "GPT-image-1
+    series" is the docs' name for the family. A retired item is never served, so it keeps its words."""
+    item = (FIXTURES / "retiring-service-ok.yaml").read_text()
+    current = item.replace("A standard flow in prompt flow", "A gpt-image-1.5 or gpt-image-1-mini deployment (GPT-image-1 series)")
+    current = current.replace("and retires on April 20, 2027", "").replace("Prompt flow is", "They are")
+    (tmp_path / "current.yaml").write_text(current.replace("id: retiring-service-ok", "id: current-models"))
+    assert lint(tmp_path, exams) == []
+    (tmp_path / "current.yaml").write_text(current.replace("id: retiring-service-ok", "id: current-models")
+                                           .replace("A gpt-image-1.5 or", "A gpt-image-1 or"))
+    [problem] = lint(tmp_path, exams)
+    assert "retired service 'gpt-image-1' named without saying it is retired" in problem.message
+    (tmp_path / "current.yaml").write_text((tmp_path / "current.yaml").read_text().replace("status: live", "status: retired"))
+    assert lint(tmp_path, exams) == []
+
+
 def _dated(content: Path, old: dt.date, ai103: dict | None = None) -> Path:
     """The exams and career file of `content` with every as_of set to `old`, then AI-103's
     facts named in `ai103` (field: date) set apart."""

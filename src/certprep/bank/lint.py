@@ -55,7 +55,8 @@ def load_retired_names(services_file: Path) -> list[RetiredName]:
         gone = svc.status in ("retired", "retiring")
         names = [f.name for f in svc.former_names if f.flagged] + ([svc.name, *svc.aliases] if gone else [])
         for name in names:
-            pat = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
+            # "gpt-image-1" must not match inside "gpt-image-1.5" or "gpt-image-1-mini".
+            pat = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-]|\.\d)")
             former = name not in (svc.name, *svc.aliases)
             out.append(RetiredName(name, svc.name if former else None, pat, svc.retires_on,
                                    retiring=svc.status == "retiring" and not former, service=svc.name))
@@ -123,7 +124,8 @@ def _check_item(item: AnyItem, known: dict[str, Blueprint], retired: list[Retire
         yield from _check_parts(item.solutions, "solutions", "solution")
     else:
         yield from _check_body(item)  # type: ignore[arg-type]
-    yield from _check_names(item, retired)
+    if item.status != "retired":  # a retired item is never served: it keeps the words it was retired with
+        yield from _check_names(item, retired)
 
 
 def _check_meta(item: AnyItem, known: dict[str, Blueprint], grandfathered: bool) -> Iterator[Finding]:
