@@ -39,13 +39,22 @@ def test_review_queue_serves_mistakes_when_due(client, clock):
     clock.advance(minutes=11)
     page = client.get("/review").text
     assert "3 due now" in page
-    key = page.split('name="key" value="')[1].split('"')[0]
+    token = page.split('name="card" value="')[1].split('"')[0]
+    with client.app.state.store.session.begin() as s:
+        key = review.key_of(s, "local", token)
+        due = review.due(s, "local", clock())
+    assert key == due[0]
+    # The page names no question: not the key it answers, not any due item's id.
+    assert not [k for k in due if k in page or split_question_key(k)[0] in page]
     item_id, part = split_question_key(key)
     body = review.shown(client.app.state.bank.items[item_id], part, key, clock())  # the order the page shows
-    after = client.post("/review", data={"key": key, **form_for(body)})
+    after = client.post("/review", data={"card": token, **form_for(body)})
     assert "Correct" in after.text and "learn.microsoft.com" in after.text
     assert "2 due now" in client.get("/review").text
-    assert client.post("/review", data={"key": key, **form_for(body)}).status_code == 400  # no longer due
+    assert client.post("/review", data={"card": token, **form_for(body)}).status_code == 400  # no longer due
+    for forged in (key, "", "x" * 10_000):  # a question key, nothing, junk: a clear 400
+        refused = client.post("/review", data={"card": forged, **form_for(body)})
+        assert refused.status_code == 400 and "not in your review queue" in refused.text
 
 
 def test_plan_page_and_calendar(client, clock):

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from certprep.engine.attempts import Attempts
 from certprep.engine.forms import Form, Section
+from certprep.learn import review as review_queue
 
 from .conftest import answer_data, attempt_id
 from .test_exam_flow import engine_view, explanation_snippets, visible
@@ -50,7 +51,9 @@ def test_an_open_exam_withholds_its_keys_everywhere(client: TestClient, clock):
     clock.advance(minutes=11)
     queue = client.get("/review").text
     assert "Nothing is due" in queue and "wait until you finish" in queue
-    refused = client.post("/review", data={"key": missed[0], "r": "1"})
+    with app.state.store.session.begin() as s:
+        token = review_queue.token_of(s, "local", missed[0])
+    refused = client.post("/review", data={"card": token, "r": "1"})
     assert refused.status_code == 409 and f"open attempt {exam}" in refused.text
 
     # The review of a finished attempt holds back the keys of those questions.

@@ -33,7 +33,7 @@ def _review_queue(c: Context) -> None:
     for n, key in enumerate(keys, 1):
         item_id, part = split_question_key(key)
         body = queue.shown(bank.items[item_id], part, key, now)
-        console.rule(f"Review {n} of {len(keys)} · {key}")
+        console.rule(f"Review {n} of {len(keys)}")  # not the key: it names the item
         console.print(render_body(body))
         while True:
             console.print("answer (q to stop)> ", end="")

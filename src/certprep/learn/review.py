@@ -75,6 +75,16 @@ def due(s: Session, user: str, now: dt.datetime, limit: int = 50) -> list[str]:
     return list(rows.all())
 
 
+def token_of(s: Session, user: str, key: str) -> str:
+    """What the review page posts back for a card: an opaque token, not the question key."""
+    return s.scalars(select(ReviewCard.token).where(ReviewCard.user_id == user, ReviewCard.key == key)).one()
+
+
+def key_of(s: Session, user: str, token: str) -> str | None:
+    """The question key of this learner's card with `token`, or None."""
+    return s.scalars(select(ReviewCard.key).where(ReviewCard.user_id == user, ReviewCard.token == token)).first()
+
+
 def shown(item, part: str | None, key: str, now: dt.datetime):
     """A due question as the review shows it: choices in a fresh order each day, so a
     mistake is relearned, not the position of its answer."""

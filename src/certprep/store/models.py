@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -107,6 +108,8 @@ class ReviewCard(Base):
     key: Mapped[str] = mapped_column(String(128), primary_key=True)  # question key
     card: Mapped[dict] = mapped_column(JSON)
     due: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # What the review page posts back instead of the question key, which names the item.
+    token: Mapped[str] = mapped_column(String(24), default=lambda: secrets.token_urlsafe(12))
 
 
 class ReviewEvent(Base):

@@ -377,11 +377,12 @@ def review_queue(request: Request):
         due = [k for k in queue.due(s, attempts.user, now(request))
                if split_question_key(k)[0] in bank.items and split_question_key(k)[0] not in withheld]
         total = queue.queued(s, attempts.user)
+        token = queue.token_of(s, attempts.user, due[0]) if due else None
     if not due:
         return page(request, "review_queue.html", q=None, due=0, total=total, waiting=len(set(withheld.values())))
     key = due[0]
     item_id, part = split_question_key(key)
-    return page(request, "review_queue.html", q={"key": key, "item": bank.items[item_id],
+    return page(request, "review_queue.html", q={"token": token, "item": bank.items[item_id],
                                                  "body": queue.shown(bank.items[item_id], part, key, now(request))},
                 due=len(due), total=total)
 
@@ -394,11 +395,14 @@ async def review_answer(request: Request):
 
     attempts = attempts_for(request)
     form = await request.form()
-    key = str(form.get("key", ""))
+    with attempts.store.session.begin() as s:  # the page posts the card's token, never its key
+        key = queue.key_of(s, attempts.user, str(form.get("card", ""))[:64])
+    if key is None:
+        raise HttpError(400, "that question is not in your review queue; open Review again")
     bank = request.app.state.bank
     item_id, part = split_question_key(key)
     if item_id not in bank.items:
-        raise UnknownChoice("question", key, [])
+        raise HttpError(400, "that question is no longer in the bank; open Review again")
     if item_id in (withheld := attempts.withheld_items()):
         raise HttpError(409, f"that question is in your open attempt {withheld[item_id]}; "
                              "review it after you finish that attempt")
@@ -413,7 +417,7 @@ async def review_answer(request: Request):
     share = points(body, response) / body.max_points()
     with attempts.store.session.begin() as s:
         queue.record(s, attempts.user, key, queue.rating_for(share), now(request))
-    return page(request, "review_queue.html", q=None, answered={"key": key, "item": bank.items[item_id],
+    return page(request, "review_queue.html", q=None, answered={"item": bank.items[item_id],
                 "body": body, "response": response, "share": share}, due=None, total=None)
 
 
