@@ -113,3 +113,29 @@ def test_concurrent_writers_wait_for_each_other_instead_of_failing(tmp_path, doc
     store = Store(url)
     assert sum(len(Attempts(store, exams, user=f"u{n}").list()) for n in range(6)) == 90
     store.close()
+
+
+def test_upgrading_gives_existing_review_cards_their_own_tokens(tmp_path):
+    """Migration 0007: cards queued before it get distinct tokens, so their reviews still post."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from certprep.store.db import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    engine = create_engine(sqlite_url(path))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0006")
+    engine.dispose()
+    con = sqlite3.connect(path)
+    for key in ("item-a", "item-b"):
+        con.execute("INSERT INTO review_cards VALUES ('local', ?, '{}', '2026-12-01 00:00:00')", (key,))
+    con.commit()
+    con.close()
+    Store(sqlite_url(path)).close()
+    tokens = [t for (t,) in sqlite3.connect(path).execute("SELECT token FROM review_cards")]
+    assert len(tokens) == 2 and all(tokens) and tokens[0] != tokens[1]
