@@ -103,17 +103,39 @@ def _quotas(bp: Blueprint, n: int, rng: random.Random, supply: dict[str, int], f
     return quota
 
 
-def _standalone(items: list[AnyItem]) -> list[AnyItem]:
-    return [i for i in items if not isinstance(i, (CaseStudyItem, ProblemSolutionItem))]
+@dataclass(frozen=True)
+class _Pool:
+    """An exam's live items in id order, and its standalone items per domain."""
+
+    items: list[AnyItem]
+    by_domain: dict[str, list[AnyItem]]
+
+    def supply(self) -> dict[str, int]:
+        return {d: len(items) for d, items in self.by_domain.items()}
 
 
-def _fill(bp: Blueprint, pool: list[AnyItem], need: dict[str, int], rng: random.Random,
+_POOLS: dict[tuple[str, int], tuple[Blueprint, _Pool]] = {}
+
+
+def _pool(bank: Bank, bp: Blueprint) -> _Pool:
+    """Computed once per bank version and blueprint: every exam start needs it, and scanning the
+    bank for it was a third of a start's CPU (benchmarks/README.md)."""
+    key = (bank.version, id(bp))
+    hit = _POOLS.get(key)
+    if hit is None or hit[0] is not bp:  # the blueprint is held, so its id is not reused
+        if len(_POOLS) >= 16:  # a server holds one bank; tests and reloads make more
+            _POOLS.clear()
+        items = sorted(bank.for_exam(bp), key=lambda i: i.id)
+        by_domain: dict[str, list[AnyItem]] = {}
+        for item in items:
+            if not isinstance(item, (CaseStudyItem, ProblemSolutionItem)) and (d := question_domain(item, None, bp)):
+                by_domain.setdefault(d, []).append(item)
+        hit = _POOLS[key] = (bp, _Pool(items, by_domain))
+    return hit[1]
+
+
+def _fill(by_domain: dict[str, list[AnyItem]], need: dict[str, int], rng: random.Random,
           seen: Set[str] = frozenset()) -> list[AnyItem]:
-    by_domain: dict[str, list[AnyItem]] = {}
-    for item in sorted(pool, key=lambda i: i.id):
-        d = question_domain(item, None, bp)
-        if d:
-            by_domain.setdefault(d, []).append(item)
     chosen: list[AnyItem] = []
     for d, k in need.items():
         fresh = [i for i in by_domain.get(d, []) if i.id not in seen]
@@ -132,13 +154,8 @@ def exam_form(bank: Bank, bp: Blueprint, n: int | None = None, seed: int | None 
         raise FormError(f"{bp.code} exams have {bp.questions.min} to {bp.questions.max} questions, not {n}")
     seed = random.randrange(2**31) if seed is None else seed
     rng = random.Random(seed)
-    items = sorted(bank.for_exam(bp), key=lambda i: i.id)
-    standalone = _standalone(items)
-    supply: dict[str, int] = {}
-    for item in standalone:
-        d = question_domain(item, None, bp)
-        if d:
-            supply[d] = supply.get(d, 0) + 1
+    pool = _pool(bank, bp)
+    items, supply = pool.items, pool.supply()
     ranges = domain_ranges(bp, n)
     units: list[AnyItem] = []
     used = {d: 0 for d in ranges}
@@ -157,7 +174,7 @@ def exam_form(bank: Bank, bp: Blueprint, n: int | None = None, seed: int | None 
                     used[d] += k
     total_supply = {d: supply.get(d, 0) + used[d] for d in ranges}
     quota = _quotas(bp, n, rng, total_supply, used)
-    main = _fill(bp, standalone, {d: quota[d] - used[d] for d in quota}, rng, seen)
+    main = _fill(pool.by_domain, {d: quota[d] - used[d] for d in quota}, rng, seen)
     sections = [Section("questions", "Questions", [i.id for i in main])]
     for item in units:
         if isinstance(item, ProblemSolutionItem):
@@ -177,14 +194,9 @@ def diagnostic_form(bank: Bank, bp: Blueprint, *, seen: Set[str] = frozenset()) 
     `seen` item ids are taken only where a domain has too few unseen ones."""
     n, seed = bp.diagnostic.questions, diagnostic_seed(bank, bp)
     rng = random.Random(seed)
-    standalone = _standalone(sorted(bank.for_exam(bp), key=lambda i: i.id))
-    supply: dict[str, int] = {}
-    for item in standalone:
-        d = question_domain(item, None, bp)
-        if d:
-            supply[d] = supply.get(d, 0) + 1
-    quota = _quotas(bp, n, rng, supply, {})
-    chosen = _fill(bp, standalone, quota, rng, seen)
+    pool = _pool(bank, bp)
+    quota = _quotas(bp, n, rng, pool.supply(), {})
+    chosen = _fill(pool.by_domain, quota, rng, seen)
     return Form(bp.code, "diagnostic", [Section("questions", "Diagnostic", [i.id for i in chosen])], seed,
                 bank.version, minutes=None, meta={"domain_counts": quota})
 
