@@ -114,15 +114,20 @@ def test_every_domain_gets_its_share_of_the_questions(pool):
             assert set(counts) == set(pool.target)  # every domain is represented
 
 
-def test_exposure_no_question_in_more_than_a_quarter_of_checks(pool):
+def test_exposure_no_question_in_more_than_a_quarter_of_checks(pool, bank, exams):
     """200 learners of spread abilities answering as the authored difficulties predict: the
-    randomesque draw keeps every question under a quarter of the checks, where always taking
-    the most informative question (a bin of one) serves the same questions far more often (how much
-    more depends on the bank's size: a bigger pool spreads even the greedy choice)."""
+    randomesque draw keeps every question of the bank under a quarter of the checks, where always
+    taking the most informative question (a bin of one) serves the same questions far more often.
+    How much more depends on the pool's size (a bigger pool spreads even the greedy choice), so that
+    comparison runs on a fixed-size sample of the bank (300 items, chosen by a hash of their ids),
+    which stays the same size as the bank grows."""
+    import hashlib
+
     import certprep.learn.adaptive as adaptive
+    from certprep.bank.loader import Bank
     from certprep.learn.irt import p_correct
 
-    def exposure(bin_size: int) -> float:
+    def exposure(pool: Pool, bin_size: int) -> float:
         seen: Counter = Counter()
         rng, runs = np.random.default_rng(3), 200
         old, adaptive.BIN = adaptive.BIN, bin_size
@@ -139,8 +144,14 @@ def test_exposure_no_question_in_more_than_a_quarter_of_checks(pool):
             adaptive.BIN = old
         return max(seen.values()) / runs
 
-    binned, greedy = exposure(adaptive.BIN), exposure(1)
-    assert binned <= 0.25 and greedy > 1.5 * binned  # 0.14 vs 0.24 with the bank of 2026-12
+    assert exposure(pool, adaptive.BIN) <= 0.25  # 0.155 with the bank of 2026-12-07
+    sample = Bank()
+    for item_id in sorted((i.id for i in bank.for_exam(exams["ai-103"])),
+                          key=lambda i: hashlib.sha256(i.encode()).hexdigest())[:300]:
+        sample.items[item_id], sample.paths[item_id] = bank.items[item_id], bank.paths[item_id]
+    small = Pool(sample, exams["ai-103"])
+    binned, greedy = exposure(small, adaptive.BIN), exposure(small, 1)
+    assert greedy > 1.5 * binned  # 0.215 vs 0.38 on the sample of 2026-12-07
 
 
 # ---- the attempt that grows
