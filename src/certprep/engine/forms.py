@@ -105,9 +105,10 @@ def _quotas(bp: Blueprint, n: int, rng: random.Random, supply: dict[str, int], f
 
 @dataclass(frozen=True)
 class _Pool:
-    """An exam's live items in id order, and its standalone items per domain."""
+    """An exam's live items in id order: its sets and case studies by kind, its standalone items
+    per domain."""
 
-    items: list[AnyItem]
+    units: dict[type, list[AnyItem]]
     by_domain: dict[str, list[AnyItem]]
 
     def supply(self) -> dict[str, int]:
@@ -125,12 +126,14 @@ def _pool(bank: Bank, bp: Blueprint) -> _Pool:
     if hit is None or hit[0] is not bp:  # the blueprint is held, so its id is not reused
         if len(_POOLS) >= 16:  # a server holds one bank; tests and reloads make more
             _POOLS.clear()
-        items = sorted(bank.for_exam(bp), key=lambda i: i.id)
+        units: dict[type, list[AnyItem]] = {ProblemSolutionItem: [], CaseStudyItem: []}
         by_domain: dict[str, list[AnyItem]] = {}
-        for item in items:
-            if not isinstance(item, (CaseStudyItem, ProblemSolutionItem)) and (d := question_domain(item, None, bp)):
+        for item in sorted(bank.for_exam(bp), key=lambda i: i.id):
+            if type(item) in units:
+                units[type(item)].append(item)
+            elif d := question_domain(item, None, bp):
                 by_domain.setdefault(d, []).append(item)
-        hit = _POOLS[key] = (bp, _Pool(items, by_domain))
+        hit = _POOLS[key] = (bp, _Pool(units, by_domain))
     return hit[1]
 
 
@@ -155,12 +158,12 @@ def exam_form(bank: Bank, bp: Blueprint, n: int | None = None, seed: int | None 
     seed = random.randrange(2**31) if seed is None else seed
     rng = random.Random(seed)
     pool = _pool(bank, bp)
-    items, supply = pool.items, pool.supply()
+    supply = pool.supply()
     ranges = domain_ranges(bp, n)
     units: list[AnyItem] = []
     used = {d: 0 for d in ranges}
     for kind, wanted in ((ProblemSolutionItem, problem_sets), (CaseStudyItem, case_studies)):
-        candidates = [i for i in items if isinstance(i, kind)]
+        candidates = list(pool.units[kind])
         rng.shuffle(candidates)
         candidates.sort(key=lambda i: i.id in seen)  # unseen first, in the shuffled order
         for item in candidates:
